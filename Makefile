@@ -1,0 +1,23 @@
+# The two commands of the README, plus a few helpers. Each target installs what is missing.
+.PHONY: example test build release bench check fmt
+
+# Decide on the bundled example stream with the bundled example rules.
+example: release
+	.build/release/vigie run --rules Rules/example --input Rules/example/comments.jsonl --stats
+
+# Run the whole test suite.
+test:
+	./scripts/bootstrap.sh
+	swift build --build-tests
+	swift test --skip-build
+
+build:
+	./scripts/bootstrap.sh
+	swift build
+
+release:
+	./scripts/bootstrap.sh
+	swift build -c release --product vigie
+
+check: build
+	.build/debug/vigie check Rules

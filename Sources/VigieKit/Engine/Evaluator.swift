@@ -1,0 +1,398 @@
+/// What the explain trace records about one condition node.
+public struct NodeTrace: Sendable {
+    /// The node's value.
+    public var value: Bool
+    /// Original byte ranges of the matches, in the subject field.
+    public var spans: [Range<Int>] = []
+    /// Normalized byte ranges of the matches.
+    public var normalizedSpans: [Range<Int>] = []
+    /// Extra facts ("field author.role is missing", "count = 3").
+    public var note: String?
+}
+
+/// The full trace of one comment's evaluation, for `vigie explain` and `run --explain`.
+public final class Trace {
+    /// Node values, for nodes that were evaluated.
+    public var nodes: [Int32: NodeTrace] = [:]
+    /// Rules that were evaluated (index in ``Program/rules``) with their result; rules skipped
+    /// because no atom fired are absent.
+    public var rules: [Int: Bool] = [:]
+    /// Creates an empty trace.
+    public init() {}
+}
+
+/// The outcome of evaluating one input line.
+public enum LineResult {
+    /// A decision for a comment.
+    case decision(Decision)
+    /// The line could not be used: its error message and a short code.
+    case error(code: String, message: String)
+}
+
+/// Evaluates comments against a ``Program``. One evaluator per worker: it owns all the scratch
+/// space (normalized text, automaton hits, node memo), reused from one comment to the next.
+public final class Evaluator {
+    /// The program it runs.
+    public let program: Program
+    /// The field holding the comment's text.
+    public let textPath: [[UInt8]]
+    /// The parsed line (valid after `evaluate`).
+    public private(set) var doc = JSONDocument()
+    /// The text field's decoded bytes.
+    public private(set) var text: [UInt8] = []
+    /// The normalized text.
+    public private(set) var normalized = NormalizedText()
+    let regexScratch = RegexScratch()
+    let detector = LanguageDetector()
+    let normalizer = Normalizer()
+
+    // Automaton hits, as per-pattern linked lists (reset by stamping).
+    var serial: UInt32 = 0
+    var patternStamp: [UInt32]
+    var patternHead: [Int32]
+    var patternTail: [Int32]
+    var hitEnd: [Int32] = []
+    var hitNext: [Int32] = []
+    var fired: [Int32] = []
+    var ruleStamp: [UInt32]
+    var nodeStamp: [UInt32]
+    var nodeValue: [Bool]
+    var wordStarts: [Int32] = []
+    var wordStartsReady = false
+    var trace: Trace?
+    var warnings: [String] = []
+    var commentTime: Double?
+    var lang = ""
+    /// Largest number of automaton hits kept per comment (protects memory on huge texts).
+    public var maxHits = 1_000_000
+
+    /// Creates an evaluator; `textField` is the dotted path of the text field.
+    public init(program: Program, textField: String = "text") {
+        self.program = program
+        self.textPath = textField.split(separator: ".").map { Array($0.utf8) }
+        patternStamp = [UInt32](repeating: 0, count: program.patterns.count)
+        patternHead = [Int32](repeating: -1, count: program.patterns.count)
+        patternTail = [Int32](repeating: -1, count: program.patterns.count)
+        ruleStamp = [UInt32](repeating: 0, count: program.rules.count)
+        nodeStamp = [UInt32](repeating: 0, count: program.nodes.count)
+        nodeValue = [Bool](repeating: false, count: program.nodes.count)
+    }
+
+    /// Evaluates one JSON line. With `trace`, records every condition's value and matches.
+    public func evaluate<C: Collection>(line: C, trace: Trace? = nil) -> LineResult where C.Element == UInt8 {
+        do {
+            try doc.parse(line)
+        } catch {
+            return .error(code: error.message.hasPrefix("a comment must be") ? "not_object" : "invalid_json", message: error.description)
+        }
+        guard let t = doc.lookup(textPath) else {
+            return .error(code: "no_text", message: "the comment has no `\(textPath.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "."))` field")
+        }
+        guard doc.kind(t) == .string else {
+            return .error(code: "no_text", message: "the `\(textPath.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "."))` field is \(doc.kind(t)), not a string")
+        }
+        return .decision(decide(textNode: t, trace: trace))
+    }
+
+    func decide(textNode: Int, trace: Trace?) -> Decision {
+        self.trace = trace
+        warnings.removeAll(keepingCapacity: true)
+        serial &+= 1
+        if serial == 0 {
+            // Stamps wrapped around: clear them once every 4 billion comments.
+            for i in patternStamp.indices { patternStamp[i] = 0 }
+            for i in ruleStamp.indices { ruleStamp[i] = 0 }
+            for i in nodeStamp.indices { nodeStamp[i] = 0 }
+            serial = 1
+        }
+        text.removeAll(keepingCapacity: true)
+        text.append(contentsOf: doc.stringBytes(textNode))
+        normalizer.normalize(text, into: &normalized)
+        wordStartsReady = false
+        scan()
+        commentTime = readCommentTime()
+
+        var decision = Decision()
+        if let l = doc.lookup([Array("lang".utf8)]), doc.kind(l) == .string, !doc.stringBytes(l).isEmpty {
+            lang = doc.string(l).lowercased()
+        } else {
+            lang = text.withUnsafeBufferPointer { detector.detect(original: $0, normalized: normalized.bytes, candidates: program.langs) }
+            decision.langDetected = true
+        }
+        decision.lang = lang
+
+        // Wake the rules gated by a fired pattern.
+        for p in fired { for r in program.patternRules[Int(p)] { ruleStamp[Int(r)] = serial } }
+        var matched: [CompiledRule] = []
+        for (i, r) in program.rules.enumerated() {
+            guard r.gate == nil || ruleStamp[i] == serial else { continue }
+            let v = eval(r.condition)
+            trace?.rules[i] = v
+            if v { matched.append(r) }
+        }
+        decision.apply(matched)
+        for i in decision.actions.indices where decision.actions[i].kind == .reply {
+            render(&decision.actions[i])
+        }
+        for i in decision.shadow.indices where decision.shadow[i].kind == .reply {
+            render(&decision.shadow[i])
+        }
+        decision.warnings = warnings
+        return decision
+    }
+
+    /// Runs the shared automaton once over the normalized text.
+    func scan() {
+        fired.removeAll(keepingCapacity: true)
+        hitEnd.removeAll(keepingCapacity: true)
+        hitNext.removeAll(keepingCapacity: true)
+        let s = serial
+        let cap = maxHits
+        normalized.bytes.withUnsafeBufferPointer { buf in
+            program.automaton.scan(buf) { p, end in
+                let pi = Int(p)
+                guard hitEnd.count < cap else { return }
+                let h = Int32(hitEnd.count)
+                hitEnd.append(Int32(end))
+                hitNext.append(-1)
+                if patternStamp[pi] != s {
+                    patternStamp[pi] = s
+                    patternHead[pi] = h
+                    fired.append(p)
+                } else {
+                    hitNext[Int(patternTail[pi])] = h
+                }
+                patternTail[pi] = h
+            }
+        }
+    }
+
+    // MARK: - Conditions
+
+    func eval(_ n: Int32) -> Bool {
+        let i = Int(n)
+        if nodeStamp[i] == serial { return nodeValue[i] }
+        var t: NodeTrace? = trace == nil ? nil : NodeTrace(value: false)
+        let v = compute(n, &t)
+        nodeStamp[i] = serial
+        nodeValue[i] = v
+        if var t {
+            t.value = v
+            trace?.nodes[n] = t
+        }
+        return v
+    }
+
+    func compute(_ n: Int32, _ t: inout NodeTrace?) -> Bool {
+        switch program.nodes[Int(n)] {
+        case .constant(let v): return v
+        case .and(let kids): return kids.allSatisfy { eval($0) }
+        case .or(let kids): return kids.contains { eval($0) }
+        case .not(let k): return !eval(k)
+        case .rule(let r):
+            let rule = program.rules[Int(r)]
+            if let g = rule.gate, !g.contains(where: { patternStamp[Int($0)] == serial }) {
+                t?.note = "no term of rule \(rule.name) appears"
+                return false
+            }
+            return eval(rule.condition)
+        case .terms(let subject, _, let q, let atoms):
+            guard let subj = subjectText(subject, &t) else { return false }
+            var found = 0
+            for a in atoms {
+                let occ = occurrences(atoms: [a], subject: subject, subj, limit: t == nil ? 1 : 16)
+                if !occ.isEmpty {
+                    found += 1
+                    record(occ, subj, &t)
+                    if q == .any, t == nil { return true }
+                } else if q == .all {
+                    return false
+                }
+            }
+            return q == .all ? found == atoms.count : found > 0
+        case .near(let subject, let q1, let a1, let q2, let a2, let within):
+            guard let subj = subjectText(subject, &t) else { return false }
+            let o1 = occurrences(atoms: a1, subject: subject, subj, limit: 10_000)
+            let o2 = occurrences(atoms: a2, subject: subject, subj, limit: 10_000)
+            if q1 == .all, !a1.allSatisfy({ !occurrences(atoms: [$0], subject: subject, subj, limit: 1).isEmpty }) { return false }
+            if q2 == .all, !a2.allSatisfy({ !occurrences(atoms: [$0], subject: subject, subj, limit: 1).isEmpty }) { return false }
+            for x in o1 {
+                for y in o2 {
+                    let (first, second) = x.lowerBound <= y.lowerBound ? (x, y) : (y, x)
+                    let d = wordIndex(second.lowerBound, subj.normalized) - wordIndex(max(first.lowerBound, first.upperBound - 1), subj.normalized)
+                    if d <= Int(within) {
+                        record([x, y], subj, &t)
+                        t?.note = "\(max(0, d)) word\(d == 1 ? "" : "s") apart"
+                        return true
+                    }
+                }
+            }
+            return false
+        case .count(let subject, let atoms, let op, let rhs):
+            guard let subj = subjectText(subject, &t) else { return false }
+            let occ = occurrences(atoms: atoms, subject: subject, subj, limit: 100_000)
+            record(Array(occ.prefix(16)), subj, &t)
+            t?.note = "count = \(occ.count)"
+            return compareNumbers(Double(occ.count), op, rhs)
+        case .regex(let subject, let index):
+            let re = program.regexes[Int(index)]
+            if case .text = subject, let pre = re.prefilter, !pre.contains(where: { patternStamp[Int($0)] == serial }) {
+                t?.note = "skipped: none of its required words (\(pre.map { String(decoding: program.patterns[Int($0)], as: UTF8.self) }.joined(separator: ", "))) appears"
+                return false
+            }
+            let bytes: [UInt8]
+            switch subject {
+            case .text: bytes = text
+            case .field(let path):
+                guard let node = doc.lookup(path.map { Array($0.utf8) }), doc.kind(node) == .string else {
+                    t?.note = "field \(path.joined(separator: ".")) is missing or not a string"
+                    return false
+                }
+                bytes = Array(doc.stringBytes(node))
+            }
+            let r = bytes.withUnsafeBufferPointer { re.regex.firstMatch(in: $0, scratch: regexScratch) }
+            switch r {
+            case .match(let range):
+                if t != nil {
+                    t!.spans = [range]
+                    if case .text = subject { t!.normalizedSpans = normalizedRange(of: range).map { [$0] } ?? [] }
+                }
+                return true
+            case .noMatch: return false
+            case .limitExceeded:
+                let msg = "regex /\(re.regex.pattern)/ was cut off by its match limit and counts as not matched"
+                if !warnings.contains(msg) { warnings.append(msg) }
+                t?.note = msg
+                return false
+            case .error(let code):
+                warnings.append("regex /\(re.regex.pattern)/ failed with PCRE2 error \(code)")
+                return false
+            }
+        case .compare(let a, let op, let b):
+            let va = value(a)
+            let vb = value(b)
+            return compareValues(va, op, vb, &t)
+        case .isIn(let a, let list, let negated):
+            let v = value(a)
+            let s: String
+            switch v {
+            case .string(let x): s = x.lowercased()
+            case .number(let x): s = x == x.rounded() ? String(Int64(x)) : String(x)
+            case .bool(let x): s = String(x)
+            case .missing(let why):
+                t?.note = why
+                return false
+            default:
+                t?.note = "value is \(v.typeName)"
+                return false
+            }
+            return list.contains(s) != negated
+        case .exists(let a):
+            switch value(a) {
+            case .missing, .null: return false
+            default: return true
+            }
+        }
+    }
+
+    // MARK: - Text subjects
+
+    /// A subject's original and normalized text.
+    struct SubjectText {
+        var original: [UInt8]
+        var normalized: NormalizedText
+        var isMain: Bool
+    }
+
+    var otherSubject = NormalizedText()
+
+    func subjectText(_ s: Subject, _ t: inout NodeTrace?) -> SubjectText? {
+        switch s {
+        case .text: return SubjectText(original: [], normalized: NormalizedText(), isMain: true)
+        case .field(let path):
+            guard let node = doc.lookup(path.map { Array($0.utf8) }) else {
+                t?.note = "field \(path.joined(separator: ".")) is missing"
+                return nil
+            }
+            guard doc.kind(node) == .string else {
+                t?.note = "field \(path.joined(separator: ".")) is \(doc.kind(node)), not a string"
+                return nil
+            }
+            let bytes = Array(doc.stringBytes(node))
+            var n = NormalizedText()
+            normalizer.normalize(bytes, into: &n)
+            return SubjectText(original: bytes, normalized: n, isMain: false)
+        }
+    }
+
+    /// Normalized ranges where any of `atoms` occurs with its operator's boundary rule, in text order.
+    func occurrences(atoms: [Int32], subject: Subject, _ subj: SubjectText, limit: Int) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        for a in atoms {
+            let atom = program.atoms[Int(a)]
+            let p = Int(atom.pattern)
+            let len = program.patterns[p].count
+            if subj.isMain {
+                guard patternStamp[p] == serial else { continue }
+                var h = patternHead[p]
+                while h >= 0, out.count < limit {
+                    let e = Int(hitEnd[Int(h)])
+                    if accepts(atom.op, e - len, e, normalized.bytes) { out.append((e - len)..<e) }
+                    h = hitNext[Int(h)]
+                }
+            } else {
+                let hay = subj.normalized.bytes
+                let needle = program.patterns[p]
+                guard !needle.isEmpty, hay.count >= needle.count else { continue }
+                var s = 0
+                while s + needle.count <= hay.count, out.count < limit {
+                    if hay[s] == needle[0], hay[s..<(s + needle.count)].elementsEqual(needle), accepts(atom.op, s, s + needle.count, hay) {
+                        out.append(s..<(s + needle.count))
+                    }
+                    s += 1
+                }
+            }
+        }
+        if atoms.count > 1 { out.sort { $0.lowerBound < $1.lowerBound } }
+        return out
+    }
+
+    @inline(__always) func accepts(_ op: TextOp, _ s: Int, _ e: Int, _ n: [UInt8]) -> Bool {
+        switch op {
+        case .has: return (s == 0 || n[s - 1] == 0x20) && (e == n.count || n[e] == 0x20)
+        case .contains: return true
+        case .startsWith: return s == 0
+        case .endsWith: return e == n.count
+        }
+    }
+
+    func record(_ occ: [Range<Int>], _ subj: SubjectText, _ t: inout NodeTrace?) {
+        guard t != nil else { return }
+        let n = subj.isMain ? normalized : subj.normalized
+        for r in occ {
+            t!.normalizedSpans.append(r)
+            t!.spans.append(n.originalRange(r.lowerBound, r.upperBound))
+        }
+    }
+
+    func wordIndex(_ offset: Int, _ n: NormalizedText) -> Int {
+        let bytes = n.bytes.isEmpty ? normalized.bytes : n.bytes
+        var count = 0
+        var i = 0
+        while i < offset, i < bytes.count {
+            if bytes[i] == 0x20 { count += 1 }
+            i += 1
+        }
+        return count
+    }
+
+    func normalizedRange(of original: Range<Int>) -> Range<Int>? {
+        var s: Int?
+        var e = 0
+        for (i, o) in normalized.origin.enumerated() where Int(o) >= original.lowerBound && Int(normalized.originEnd[i]) <= original.upperBound {
+            if s == nil { s = i }
+            e = i + 1
+        }
+        return s.map { $0..<e }
+    }
+}

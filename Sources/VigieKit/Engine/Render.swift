@@ -1,0 +1,81 @@
+extension Evaluator {
+    /// The longest text a placeholder may insert, in characters.
+    static let maxPlaceholderLength = 80
+    /// The longest reply, in characters.
+    static let maxReplyLength = 1000
+
+    /// Renders a reply action's template for the current comment: picks the variant for the
+    /// comment's language (the first variant when none matches), rotates between texts by a hash
+    /// of the comment's id (or text), and fills placeholders safely.
+    func render(_ a: inout DecidedAction) {
+        guard let name = a.argument, let t = program.templates[name], !t.variants.isEmpty else { return }
+        let variant = t.variants.first { $0.lang == lang } ?? t.variants[0]
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        let key: ArraySlice<UInt8> = doc.lookup([Array("id".utf8)]).map { doc.raw($0) } ?? text[...]
+        for b in key {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        let k = Int(h % UInt64(variant.texts.count))
+        a.variant = k
+        var out = ""
+        for part in variant.texts[k].parts {
+            switch part {
+            case .literal(let s): out += s
+            case .placeholder(let path, let fallback):
+                out += placeholder(path) ?? fallback ?? ""
+            }
+        }
+        if out.count > Evaluator.maxReplyLength { out = String(out.prefix(Evaluator.maxReplyLength - 1)) + "…" }
+        a.text = out
+    }
+
+    /// The safe text of a placeholder, or nil when the value is missing or empty.
+    func placeholder(_ path: [String]) -> String? {
+        if path == ["lang"] { return lang }
+        guard let n = doc.lookup(path.map { Array($0.utf8) }) else { return nil }
+        let raw: String
+        switch doc.kind(n) {
+        case .string: raw = doc.string(n)
+        case .number:
+            let v = doc.number(n)
+            raw = v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
+        case .bool: raw = String(doc.bool(n))
+        default: return nil
+        }
+        let safe = Evaluator.sanitize(raw)
+        return safe.isEmpty ? nil : safe
+    }
+
+    /// Makes comment text safe to echo in a public reply: no control or markup characters, no
+    /// working mentions (`@everyone`, `@here`, `@name`: a zero-width joiner follows the `@`),
+    /// and at most ``maxPlaceholderLength`` characters.
+    static func sanitize(_ s: String) -> String {
+        var out = ""
+        var count = 0
+        for ch in s {
+            if count >= maxPlaceholderLength {
+                out += "…"
+                break
+            }
+            let scalar = ch.unicodeScalars.first!
+            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format { continue }
+            switch ch {
+            case "<", ">", "`", "*", "_", "~", "|", "[", "]": continue
+            case "@": out += "@\u{2060}"
+            default: out.append(ch)
+            }
+            count += 1
+        }
+        return out.trimmingSpaces()
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first?.isWhitespace == true { s = s.dropFirst() }
+        while s.last?.isWhitespace == true { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,108 @@
+/// Writes decisions and error records as JSON lines (the output contract in
+/// `Grammar/output.schema.json`). Keys always come in the same order.
+public struct DecisionWriter {
+    /// Whether to include the explain trace in each line.
+    public var explain = false
+    var w = JSONWriter(capacity: 512)
+
+    /// Creates a writer.
+    public init(explain: Bool = false) { self.explain = explain }
+
+    /// Encodes one decision line; `id` is the comment's `id` as raw JSON (or nil).
+    public mutating func decisionLine(line: Int, id: ArraySlice<UInt8>?, decision d: Decision, trace: [UInt8]? = nil) -> [UInt8] {
+        w.reset()
+        w.beginObject()
+        w.key("line"); w.int(line)
+        w.key("id")
+        if let id { w.raw(id) } else { w.null() }
+        w.key("lang"); w.string(d.lang)
+        w.key("actions")
+        writeActions(d.actions)
+        w.key("tags")
+        w.beginArray()
+        for t in d.tags { w.string(t) }
+        w.endArray()
+        w.key("rules")
+        w.beginArray()
+        for r in d.matchedRules { w.string(r) }
+        w.endArray()
+        if !d.shadow.isEmpty {
+            w.key("shadow")
+            writeActions(d.shadow)
+        }
+        if !d.dropped.isEmpty {
+            w.key("dropped")
+            w.beginArray()
+            for x in d.dropped {
+                w.beginObject()
+                writeActionFields(x.action)
+                w.key("why"); w.string(x.why)
+                w.endObject()
+            }
+            w.endArray()
+        }
+        if !d.warnings.isEmpty {
+            w.key("warnings")
+            w.beginArray()
+            for x in d.warnings { w.string(x) }
+            w.endArray()
+        }
+        if let trace {
+            w.key("explain"); w.raw(trace)
+        }
+        w.endObject()
+        w.bytes.append(0x0A)
+        return w.bytes
+    }
+
+    /// Encodes an error record for a line that could not be evaluated.
+    public mutating func errorLine(line: Int, id: ArraySlice<UInt8>?, code: String, message: String) -> [UInt8] {
+        w.reset()
+        w.beginObject()
+        w.key("line"); w.int(line)
+        w.key("id")
+        if let id { w.raw(id) } else { w.null() }
+        w.key("error"); w.string(message)
+        w.key("error_code"); w.string(code)
+        w.endObject()
+        w.bytes.append(0x0A)
+        return w.bytes
+    }
+
+    mutating func writeActions(_ actions: [DecidedAction]) {
+        w.beginArray()
+        for a in actions {
+            w.beginObject()
+            writeActionFields(a)
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    mutating func writeActionFields(_ a: DecidedAction) {
+        w.key("type"); w.string(a.kind.rawValue)
+        w.key("rule"); w.string(a.rule)
+        switch a.kind {
+        case .hide:
+            if let r = a.reason { w.key("reason"); w.string(r) }
+        case .escalate:
+            w.key("team"); w.string(a.argument ?? "")
+            w.key("severity"); w.string(a.severity ?? "normal")
+        case .reply:
+            w.key("template"); w.string(a.argument ?? "")
+            if let t = a.text { w.key("text"); w.string(t) }
+            if let v = a.variant { w.key("variant"); w.int(v) }
+        case .flag:
+            w.key("queue"); w.string(a.argument ?? "")
+        case .tag:
+            w.key("label"); w.string(a.argument ?? "")
+        case .allow: break
+        }
+        if a.rules.count > 1 {
+            w.key("rules")
+            w.beginArray()
+            for r in a.rules { w.string(r) }
+            w.endArray()
+        }
+    }
+}

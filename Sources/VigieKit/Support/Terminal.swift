@@ -1,0 +1,40 @@
+import Foundation
+
+/// Exit codes shared by every command (documented in the README).
+public enum ExitStatus: Int32, Sendable {
+    /// Success: clean rules, passing tests, a stream fully processed.
+    case ok = 0
+    /// Findings: failed tests, lint findings at or above the threshold.
+    case findings = 1
+    /// Usage, configuration or rule compile errors.
+    case usage = 2
+}
+
+/// Facts about the terminal, for colour and progress decisions.
+public enum Terminal {
+    /// Whether `fd` is a terminal and colour is allowed (`NO_COLOR` unset).
+    public static func wantsColor(_ fd: Int32) -> Bool {
+        isatty(fd) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    }
+
+    /// Writes text to standard error.
+    public static func error(_ s: String) {
+        FileHandle.standardError.write(s.data(using: .utf8) ?? Data())
+    }
+
+    /// Writes text to standard output.
+    public static func out(_ s: String) {
+        FileHandle.standardOutput.write(s.data(using: .utf8) ?? Data())
+    }
+}
+
+/// Loads and compiles a rule set, printing diagnostics to standard error.
+public enum RuleCompilation {
+    /// Loads rules from `path`, prints every diagnostic, and returns the program (nil on errors).
+    public static func load(_ path: String, printWarnings: Bool = true) -> (RuleSet, Program?) {
+        let rs = RuleSetLoader.load(path: path)
+        let shown = printWarnings ? rs.diagnostics : rs.diagnostics.filter { $0.severity == .error }
+        if !shown.isEmpty { Terminal.error(DiagnosticRenderer.text(shown, color: Terminal.wantsColor(2))) }
+        return (rs, Compiler.compile(rs))
+    }
+}

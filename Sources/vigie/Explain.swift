@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import VigieKit
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show why a comment gets its decision: normalized text, every rule's conditions, matched spans, precedence.")
+
+    @OptionGroup var options: RulesOptions
+
+    @Argument(help: "The comment: plain text, or a JSON object (read from standard input when absent).")
+    var comment: String?
+
+    @Option(name: .long, help: "The comment's language, when giving plain text.")
+    var lang: String?
+
+    func run() throws {
+        let (_, program) = RuleCompilation.load(options.rules)
+        guard let program else { throw ExitCode(ExitStatus.usage.rawValue) }
+        var input = comment ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        input = input.trimmingSpaces()
+        if !input.hasPrefix("{") {
+            var w = JSONWriter()
+            w.beginObject()
+            w.key(options.textField); w.string(input)
+            if let lang { w.key("lang"); w.string(lang) }
+            w.endObject()
+            input = w.string
+        }
+        let evaluator = Evaluator(program: program, textField: options.textField)
+        let trace = Trace()
+        switch evaluator.evaluate(line: Array(input.utf8), trace: trace) {
+        case .error(_, let message):
+            Terminal.error("vigie: \(message)\n")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        case .decision(let d):
+            Terminal.out(Explainer(evaluator: evaluator, decision: d, trace: trace).text())
+        }
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

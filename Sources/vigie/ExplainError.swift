@@ -1,0 +1,17 @@
+import ArgumentParser
+import VigieKit
+
+struct ExplainError: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "explain-error", abstract: "Explain a diagnostic id, such as E031.")
+
+    @Argument(help: "The diagnostic id.")
+    var id: String
+
+    func run() throws {
+        guard let text = ErrorCatalog.explain(id) else {
+            Terminal.error("vigie: unknown diagnostic id `\(id)`\n")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+        Terminal.out(text)
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import VigieKit
+
+/// The `vigie` command: a thin layer over VigieKit, one file per subcommand.
+@main
+struct Vigie: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigie",
+        abstract: "Moderation and response rules for comment streams.",
+        discussion: """
+            Exit codes: 0 success, 1 findings (failed tests), 2 usage or rule errors.
+            Language reference: Grammar/REFERENCE.md
+            """,
+        version: "0.1.0",
+        subcommands: [Run.self, Check.self, Explain.self, ExplainError.self]
+    )
+}
+
+/// Options shared by the commands that load rules.
+struct RulesOptions: ParsableArguments {
+    @Option(name: .long, help: "A rule file or a folder of .vigie files.")
+    var rules: String = "Rules"
+
+    @Option(name: .customLong("text-field"), help: "The dotted path of the comment's text field.")
+    var textField: String = "text"
+}
