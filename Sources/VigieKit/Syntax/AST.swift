@@ -199,6 +199,8 @@ public struct ActionSyntax: Sendable {
     public var severity: Name?
     /// In tests: `not hide`.
     public var negated: Bool = false
+    /// In tests: `hide by insulte`, the rule expected to ask for it.
+    public var byRule: Name? = nil
     /// The whole action.
     public var span: Span
 }

@@ -24,6 +24,24 @@ public struct Parser {
         return (tree, p.diagnostics)
     }
 
+    /// Parses the text of an `expect` clause (`hide, not reply, tag sav` or `nothing`), as used
+    /// in JSON-lines test files. Returns nil expectations and diagnostics on error.
+    public static func parseExpectations(_ file: SourceFile) -> (actions: [ActionSyntax], nothing: Bool, diagnostics: [Diagnostic]) {
+        var lexer = Lexer(file: file)
+        let tokens = lexer.tokenize()
+        var p = Parser(file: file, tokens: tokens.filter { $0.kind != .invalid })
+        p.diagnostics = lexer.diagnostics
+        if p.tok.isWord("nothing") {
+            p.advance()
+            return ([], true, p.diagnostics)
+        }
+        let actions = (try? p.parseActions(allowNegation: true)) ?? []
+        if p.tok.kind != .eof, p.diagnostics.isEmpty {
+            p.diagnostics.append(Diagnostic("E010", .error, "unexpected \(p.describe(p.tok)) after the expectations", file: file, span: p.tok.span))
+        }
+        return (actions, false, p.diagnostics)
+    }
+
     private init(file: SourceFile, tokens: [Token]) {
         self.file = file
         self.tokens = tokens
@@ -262,6 +280,11 @@ public struct Parser {
         return out
     }
 
+    /// In an `expect` clause, arguments are optional: is the next token one?
+    private var argumentFollows: Bool {
+        tok.kind == .identifier && !["not", "by", "severity"].contains(tok.text) && ActionSyntax.Kind(rawValue: tok.text) == nil
+    }
+
     private mutating func parseAction(allowNegation: Bool) throws -> ActionSyntax {
         let start = tok.span.start
         var negated = false
@@ -277,16 +300,16 @@ public struct Parser {
         case .hide:
             if tok.kind == .string { a.reason = try string("a reason") }
         case .escalate:
-            if !allowNegation || tok.kind == .identifier && !tok.isWord("not") && ActionSyntax.Kind(rawValue: tok.text) == nil {
+            if !allowNegation || argumentFollows {
                 a.argument = try name("a team name after `escalate`")
             }
             if eatWord("severity") { a.severity = try name("a severity (low, normal, high, critical)") }
         case .reply:
-            if !allowNegation || tok.kind == .identifier && !tok.isWord("not") && ActionSyntax.Kind(rawValue: tok.text) == nil {
+            if !allowNegation || argumentFollows {
                 a.argument = try name("a template name after `reply`")
             }
         case .flag:
-            if !allowNegation || tok.kind == .identifier && !tok.isWord("not") && ActionSyntax.Kind(rawValue: tok.text) == nil {
+            if !allowNegation || argumentFollows {
                 a.argument = try name("a queue name after `flag`")
             }
         case .tag:
@@ -294,6 +317,7 @@ public struct Parser {
         case .allow:
             break
         }
+        if allowNegation, eatWord("by") { a.byRule = try name("a rule name after `by`") }
         a.span = Span(start, previousEnd)
         return a
     }

@@ -1,0 +1,73 @@
+import ArgumentParser
+import VigieKit
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Backtest rules on a labelled JSON-lines corpus: precision and recall per action and per rule.",
+        discussion: "Example: vigie eval --rules Rules/example --corpus spam.jsonl --label 'label == \"1\"'")
+
+    @OptionGroup var options: RulesOptions
+
+    @Option(name: .long, help: "The labelled corpus (JSON lines).")
+    var corpus: String
+
+    @Option(name: .long, help: "A condition that is true for the comments that should be acted on, e.g. 'label == \"1\"'.")
+    var label: String
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: Check.Format = .text
+
+    func run() throws {
+        let (_, program) = RuleCompilation.load(options.rules, printWarnings: false)
+        guard let program else { throw ExitCode(ExitStatus.usage.rawValue) }
+        let (labelProgram, diags) = Backtest.compileLabel(label)
+        guard let labelProgram else {
+            Terminal.error(DiagnosticRenderer.text(diags))
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+        let report: EvalReport
+        do {
+            report = try Backtest.eval(program: program, label: labelProgram, corpus: corpus, textField: options.textField)
+        } catch {
+            Terminal.error("vigie: cannot read `\(corpus)`\n")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+        Terminal.out(format == .text ? BacktestRenderer.text(report) : BacktestRenderer.json(report))
+    }
+}
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare two versions of a rule set on a corpus: which comments change decision, grouped by rule.",
+        discussion: "Example: vigie diff --rules old/ --rules Rules/example --corpus comments.jsonl")
+
+    @Option(name: .long, help: "The old rules, then the new rules (give --rules twice).")
+    var rules: [String]
+
+    @Option(name: .long, help: "The corpus (JSON lines).")
+    var corpus: String
+
+    @Option(name: .customLong("text-field"), help: "The dotted path of the comment's text field.")
+    var textField: String = "text"
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: Check.Format = .text
+
+    func validate() throws {
+        guard rules.count == 2 else { throw ValidationError("give --rules twice: the old version, then the new one") }
+    }
+
+    func run() throws {
+        let (_, old) = RuleCompilation.load(rules[0], printWarnings: false)
+        let (_, new) = RuleCompilation.load(rules[1], printWarnings: false)
+        guard let old, let new else { throw ExitCode(ExitStatus.usage.rawValue) }
+        let report: Backtest.DiffReport
+        do {
+            report = try Backtest.diff(old: old, new: new, corpus: corpus, textField: textField)
+        } catch {
+            Terminal.error("vigie: cannot read `\(corpus)`\n")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+        Terminal.out(format == .text ? BacktestRenderer.text(report) : BacktestRenderer.json(report))
+    }
+}
