@@ -10,7 +10,9 @@ public enum Compiler {
 
     struct Builder {
         let ruleSet: RuleSet
-        let normalizer = Normalizer()
+        let normalizer: Normalizer
+        let exactNormalizer = Normalizer(stages: .minimal)
+        var exactRule = false
         var patterns: [[UInt8]] = []
         var patternIndex: [[UInt8]: Int32] = [:]
         var atoms: [Atom] = []
@@ -22,7 +24,10 @@ public enum Compiler {
         var nodeSources: [(SourceFile, Span)] = []
         var ruleOrder: [String: Int32] = [:]
 
-        init(ruleSet: RuleSet) { self.ruleSet = ruleSet }
+        init(ruleSet: RuleSet) {
+            self.ruleSet = ruleSet
+            self.normalizer = Normalizer(stages: ruleSet.stages)
+        }
 
         mutating func build() -> Program {
             let ordered = ruleSet.rules.enumerated().sorted { a, b in
@@ -31,6 +36,7 @@ public enum Compiler {
             for (i, r) in ordered.enumerated() { ruleOrder[r.decl.name.text] = Int32(i) }
             var rules: [CompiledRule] = []
             for r in ordered {
+                exactRule = r.decl.exact
                 let cond = lower(r.decl.condition, r.file)
                 let actions = r.decl.actions.map { a in
                     Action(kind: a.kind, argument: a.argument?.text, reason: a.reason?.value,
@@ -62,7 +68,7 @@ public enum Compiler {
         }
 
         mutating func pattern(_ term: String) -> Int32 {
-            let bytes = Array(normalizer.normalize(term).utf8)
+            let bytes = Array((exactRule ? exactNormalizer : normalizer).normalize(term).utf8)
             if let i = patternIndex[bytes] { return i }
             let i = Int32(patterns.count)
             patterns.append(bytes)
@@ -90,9 +96,9 @@ public enum Compiler {
         func subject(_ v: ValueSyntax) -> Subject {
             if case .field(let path, _) = v {
                 let p = path.map(\.text)
-                return p == ["text"] ? .text : .field(p)
+                return p == ["text"] ? (exactRule ? .exactText : .text) : .field(p)
             }
-            return .text
+            return exactRule ? .exactText : .text
         }
 
         func operand(_ v: ValueSyntax) -> Operand {
@@ -134,7 +140,9 @@ public enum Compiler {
                     let b2 = terms(near.terms).map { atom($0, .has) }
                     return intern(.near(subject(subj), q, a, near.quantifier, b2, Int32(near.within)), file, span)
                 }
-                return intern(.terms(subject(subj), op, q, a), file, span)
+                var except: [Int32] = []
+                if case .list(let n) = t { except = (ruleSet.lists[n.text]?.decl.except ?? []).map { atom($0.value, .contains) } }
+                return intern(.terms(subject(subj), op, q, a, except: except), file, span)
             case .matches(let subj, let pattern, let flags, _, let span):
                 let key = flags + "/" + pattern
                 let index: Int32
@@ -168,7 +176,7 @@ public enum Compiler {
             if let m = memo[n] { return m }
             let result: [Int32]?
             switch nodes[Int(n)] {
-            case .terms(.text, _, _, let a), .near(.text, _, let a, _, _, _):
+            case .terms(.text, _, _, let a, _), .near(.text, _, let a, _, _, _):
                 result = Array(Set(a.map { atoms[Int($0)].pattern })).sorted()
             case .count(.text, let a, let op, let v):
                 let needsOne: Bool

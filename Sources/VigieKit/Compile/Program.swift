@@ -2,6 +2,8 @@
 public enum Subject: Hashable, Sendable {
     /// The comment's main text field (scanned once by the shared automaton).
     case text
+    /// The main text with minimal normalization, for `exact` rules.
+    case exactText
     /// Another field, by path.
     case field([String])
 }
@@ -36,7 +38,9 @@ public enum Node: Hashable, Sendable {
     /// The condition of rule `index` (in ``Program/rules``).
     case rule(Int32)
     /// Text terms: `atoms` index ``Program/atoms``.
-    case terms(Subject, TextOp, Quantifier, [Int32])
+    /// Text terms: `atoms` index ``Program/atoms``; an occurrence inside one of the `except`
+    /// atoms' occurrences does not count.
+    case terms(Subject, TextOp, Quantifier, [Int32], except: [Int32])
     /// `has A near B within N words`.
     case near(Subject, Quantifier, [Int32], Quantifier, [Int32], Int32)
     /// `count(terms) OP N`.
@@ -132,6 +136,8 @@ public final class Program: @unchecked Sendable {
     public let templates: [String: CompiledTemplate]
     /// Languages of the rule set.
     public let langs: [String]
+    /// Normalization stages of the rule set.
+    public var stages: NormalizationStages { ruleSet.stages }
 
     init(ruleSet: RuleSet, patterns: [[UInt8]], atoms: [Atom], regexes: [CompiledRegex], nodes: [Node], nodeSources: [(SourceFile, Span)],
          rules: [CompiledRule], templates: [String: CompiledTemplate]) {

@@ -155,7 +155,8 @@ enum RegexLiterals {
                 continue
             }
             if let atom {
-                let letterOrDigit = atom.count > 1 || (atom[0] >= 0x30 && atom[0] <= 0x39) || ((atom[0] | 0x20) >= 0x61 && (atom[0] | 0x20) <= 0x7A)
+                // Letters only: digits may be read as leetspeak in the text.
+                let letterOrDigit = atom.count > 1 || ((atom[0] | 0x20) >= 0x61 && (atom[0] | 0x20) <= 0x7A)
                 if letterOrDigit {
                     run += atom
                     if repeated { flush() }

@@ -43,6 +43,7 @@ public enum ErrorCatalog {
         "E045": ("bad number", "A priority or a distance is a whole number."),
         "E046": ("missing argument", "This action needs an argument: `escalate TEAM`, `reply TEMPLATE`, `flag QUEUE`, `tag LABEL`."),
         "E047": ("bad test line", "A JSON-lines test file (`*.tests.jsonl`, next to the rule files) holds one test per line: `{\"name\": \"...\", \"comment\": {\"text\": \"...\"}, \"expect\": \"hide, flag moderation\"}`; `expect` uses the language's `expect` syntax, `\"todo\": true` marks a known gap."),
+        "E048": ("unknown normalization stage", "`normalize except ...` turns stages off for the rule set. Stages: compatibility, invisible, confusables, case, accents, leetspeak, repeats, spacing."),
         "W001": ("unknown field", "The field is not one of Vigie's documented input fields (see Grammar/input.schema.json). It may still be present in your comments; a missing field makes every comparison on it false."),
         "W002": ("template misses a language", "The rule set declares a language that this template has no variant for; comments in that language get the first variant."),
         "W003": ("rule hides and replies", "A hidden comment gets no public reply, so the reply of this rule never goes out."),

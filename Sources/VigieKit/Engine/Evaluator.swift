@@ -44,7 +44,8 @@ public final class Evaluator {
     public private(set) var normalized = NormalizedText()
     let regexScratch = RegexScratch()
     let detector = LanguageDetector()
-    let normalizer = Normalizer()
+    let normalizer: Normalizer
+    let exactNormalizer = Normalizer(stages: .minimal)
 
     // Automaton hits, as per-pattern linked lists (reset by stamping).
     var serial: UInt32 = 0
@@ -69,6 +70,7 @@ public final class Evaluator {
     /// Creates an evaluator; `textField` is the dotted path of the text field.
     public init(program: Program, textField: String = "text") {
         self.program = program
+        self.normalizer = Normalizer(stages: program.stages)
         self.textPath = textField.split(separator: ".").map { Array($0.utf8) }
         patternStamp = [UInt32](repeating: 0, count: program.patterns.count)
         patternHead = [Int32](repeating: -1, count: program.patterns.count)
@@ -196,11 +198,16 @@ public final class Evaluator {
                 return false
             }
             return eval(rule.condition)
-        case .terms(let subject, _, let q, let atoms):
+        case .terms(let subject, _, let q, let atoms, let except):
             guard let subj = subjectText(subject, &t) else { return false }
+            let excluded = except.isEmpty ? [] : occurrences(atoms: except, subject: subject, subj, limit: 10_000)
             var found = 0
             for a in atoms {
-                let occ = occurrences(atoms: [a], subject: subject, subj, limit: t == nil ? 1 : 16)
+                var occ = occurrences(atoms: [a], subject: subject, subj, limit: excluded.isEmpty && t == nil ? 1 : 10_000)
+                if !excluded.isEmpty {
+                    occ.removeAll { o in excluded.contains { $0.lowerBound <= o.lowerBound && o.upperBound <= $0.upperBound } }
+                }
+                occ = Array(occ.prefix(16))
                 if !occ.isEmpty {
                     found += 1
                     record(occ, subj, &t)
@@ -242,7 +249,7 @@ public final class Evaluator {
             }
             let bytes: [UInt8]
             switch subject {
-            case .text: bytes = text
+            case .text, .exactText: bytes = text
             case .field(let path):
                 guard let node = doc.lookup(path.map { Array($0.utf8) }), doc.kind(node) == .string else {
                     t?.note = "field \(path.joined(separator: ".")) is missing or not a string"
@@ -309,6 +316,10 @@ public final class Evaluator {
     func subjectText(_ s: Subject, _ t: inout NodeTrace?) -> SubjectText? {
         switch s {
         case .text: return SubjectText(original: [], normalized: NormalizedText(), isMain: true)
+        case .exactText:
+            var n = NormalizedText()
+            exactNormalizer.normalize(text, into: &n)
+            return SubjectText(original: text, normalized: n, isMain: false)
         case .field(let path):
             guard let node = doc.lookup(path.map { Array($0.utf8) }) else {
                 t?.note = "field \(path.joined(separator: ".")) is missing"

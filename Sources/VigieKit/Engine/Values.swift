@@ -44,7 +44,7 @@ extension Evaluator {
         case .call(let fn, let subject):
             let bytes: [UInt8]
             switch subject {
-            case .text: bytes = text
+            case .text, .exactText: bytes = text
             case .field(let path):
                 guard let node = doc.lookup(path.map { Array($0.utf8) }) else { return .missing("field \(path.joined(separator: ".")) is missing") }
                 if fn == "age" {

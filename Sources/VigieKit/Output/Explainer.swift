@@ -30,7 +30,7 @@ public struct Explainer {
         let t = trace.nodes[n]
         var main = true
         switch program.nodes[Int(n)] {
-        case .terms(.field, _, _, _), .near(.field, _, _, _, _, _), .count(.field, _, _, _), .regex(.field, _): main = false
+        case .terms(.field, _, _, _, _), .near(.field, _, _, _, _, _), .count(.field, _, _, _), .regex(.field, _): main = false
         default: break
         }
         out.append(Line(depth: depth, source: file.text(span).split(separator: "\n").joined(separator: " "), value: t?.value,
@@ -75,6 +75,9 @@ public struct Explainer {
             }
         }
         out += "text:       \(Explainer.highlight(original, allSpans))\n"
+        for (stage, text) in evaluator.normalizer.stageTexts(String(decoding: original, as: UTF8.self)).dropLast() {
+            out += "  after \(stage):\(String(repeating: " ", count: max(1, 13 - stage.count)))\(text)\n"
+        }
         out += "normalized: \(Explainer.highlight(norm, allNorm))\n"
         out += "language:   \(decision.lang)\(decision.langDetected ? " (detected)" : " (given)")\n\n"
         out += "rules, in evaluation order:\n"

@@ -49,6 +49,17 @@ enum Checker {
             for t in f.tests { rs.tests.append(Located(file: f.file, decl: t)) }
         }
         if rs.langs.isEmpty { rs.langs = ["fr", "en", "es"] }
+        let stageNames = NormalizationStages.named.map(\.0)
+        for f in rs.files {
+            for n in f.normalizeExcept {
+                if let stage = NormalizationStages.named.first(where: { $0.0 == n.text })?.1 {
+                    rs.stages.remove(stage)
+                } else {
+                    d.append(Diagnostic("E048", .error, "unknown normalization stage `\(n.text)`", file: f.file, span: n.span, label: "not a stage",
+                                        help: closestName(to: n.text, among: stageNames).map { "did you mean `\($0)`?" } ?? "stages: \(stageNames.joined(separator: ", "))"))
+                }
+            }
+        }
         let ruleNames = rs.rules.map(\.decl.name.text)
         let listNames = Array(rs.lists.keys).sorted()
         let templateNames = Array(rs.templates.keys).sorted()

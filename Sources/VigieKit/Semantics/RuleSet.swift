@@ -31,6 +31,8 @@ public struct RuleSet: Sendable {
     public var files: [RuleFileSyntax] = []
     /// Declared languages, in order of first declaration (`fr`, `en`, `es` when none is declared).
     public var langs: [String] = []
+    /// Normalization stages applied to text and terms (all but those in `normalize except`).
+    public var stages: NormalizationStages = .all
     /// Lists by name.
     public var lists: [String: ResolvedList] = [:]
     /// Templates by name.

@@ -28,6 +28,8 @@ public struct RuleFileSyntax: Sendable {
     public var templates: [TemplateDecl] = []
     /// `rule` declarations.
     public var rules: [RuleDecl] = []
+    /// `normalize except STAGE, ...`: stages turned off for the whole rule set.
+    public var normalizeExcept: [Name] = []
     /// `test` blocks.
     public var tests: [TestDecl] = []
 }
@@ -43,6 +45,8 @@ public struct ListDecl: Sendable {
     public var name: Name
     /// Its terms or its file.
     public var source: Source
+    /// `except [...]`: known good words inside which the list's terms do not count.
+    public var except: [StringLit] = []
     /// The whole declaration.
     public var span: Span
 }
@@ -72,6 +76,9 @@ public struct RuleDecl: Sendable {
     public var priority: Int
     /// Whether the rule runs in shadow mode (reported as "would have", not applied).
     public var shadow: Bool
+    /// Whether the rule matches text with Unicode, case and accent folding only (no leetspeak,
+    /// repeats, spacing or confusables).
+    public var exact: Bool = false
     /// Its condition.
     public var condition: Expr
     /// Its actions.

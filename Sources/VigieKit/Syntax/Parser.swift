@@ -9,7 +9,7 @@ public struct Parser {
     private var pos = 0
     private var diagnostics: [Diagnostic] = []
 
-    static let topLevelKeywords: Set<String> = ["lang", "list", "template", "rule", "test"]
+    static let topLevelKeywords: Set<String> = ["lang", "list", "template", "rule", "test", "normalize"]
     static let textOps: Set<String> = ["has", "contains", "starts", "ends", "matches"]
 
     private struct ParseError: Error {}
@@ -129,7 +129,7 @@ public struct Parser {
     private func isInsideKeywordUse() -> Bool {
         guard tok.isWord("rule") else { return false }
         let after = peek(2)
-        return !(after.kind == .lbrace || after.isWord("priority") || after.isWord("shadow"))
+        return !(after.kind == .lbrace || after.isWord("priority") || after.isWord("shadow") || after.isWord("exact"))
     }
 
     // MARK: - File
@@ -145,6 +145,11 @@ public struct Parser {
                     out.langs.append(try name("a language code such as fr, en or es"))
                     while eat(.comma) { out.langs.append(try name("a language code")) }
                 case "list": out.lists.append(try parseList())
+                case "normalize":
+                    advance()
+                    try expectWord("except", help: "write `normalize except leetspeak, repeats` to turn stages off")
+                    out.normalizeExcept.append(try name("a normalization stage"))
+                    while eat(.comma) { out.normalizeExcept.append(try name("a normalization stage")) }
                 case "template": out.templates.append(try parseTemplate())
                 case "rule": out.rules.append(try parseRule())
                 case "test": out.tests.append(try parseTest())
@@ -170,12 +175,15 @@ public struct Parser {
         let start = advance().span.start
         let n = try name("a list name")
         _ = try expect(.assign, "`=`", help: "write `list \(n.text) = [\"term\", ...]` or `list \(n.text) = file \"path.txt\"`")
+        let source: ListDecl.Source
         if eatWord("file") {
-            let path = try string("a file path")
-            return ListDecl(name: n, source: .file(path), span: Span(start, previousEnd))
+            source = .file(try string("a file path"))
+        } else {
+            source = .inline(try stringArray().0)
         }
-        let (items, _) = try stringArray()
-        return ListDecl(name: n, source: .inline(items), span: Span(start, previousEnd))
+        var except: [StringLit] = []
+        if eatWord("except") { except = try stringArray().0 }
+        return ListDecl(name: n, source: source, except: except, span: Span(start, previousEnd))
     }
 
     private mutating func stringArray() throws -> ([StringLit], Span) {
@@ -213,15 +221,18 @@ public struct Parser {
         let n = try name("a rule name")
         var priority = 0
         var shadow = false
+        var exact = false
         while tok.kind == .identifier {
             if eatWord("priority") {
                 let t = try expect(.number, "a number after `priority`")
                 priority = Int(t.number)
             } else if eatWord("shadow") {
                 shadow = true
+            } else if eatWord("exact") {
+                exact = true
             } else {
                 throw fail("E014", "unexpected \(describe(tok)) in rule header", label: "expected `priority`, `shadow` or `{`",
-                           help: suggestionHelp(for: tok, among: ["priority", "shadow"]))
+                           help: suggestionHelp(for: tok, among: ["priority", "shadow", "exact"]))
             }
         }
         _ = try expect(.lbrace, "`{` to open the rule")
@@ -265,10 +276,12 @@ public struct Parser {
             }
             _ = try expect(.rbrace, "`}`")
         }
-        if tok.kind != .rbrace, failed { return RuleDecl(name: n, priority: priority, shadow: shadow, condition: condition, actions: actions, matchExamples: [], noMatchExamples: [], span: Span(start, previousEnd)) }
+        if tok.kind != .rbrace, failed {
+            return RuleDecl(name: n, priority: priority, shadow: shadow, exact: exact, condition: condition, actions: actions, matchExamples: [], noMatchExamples: [], span: Span(start, previousEnd))
+        }
         _ = try expect(.rbrace, "`}` to close rule `\(n.text)`", help: "a rule holds one `when` condition and one `then` list of actions")
         return RuleDecl(
-            name: n, priority: priority, shadow: shadow, condition: condition, actions: actions,
+            name: n, priority: priority, shadow: shadow, exact: exact, condition: condition, actions: actions,
             matchExamples: matchExamples, noMatchExamples: noMatchExamples, span: Span(start, previousEnd))
     }
 

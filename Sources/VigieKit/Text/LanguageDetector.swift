@@ -8,7 +8,7 @@ public struct LanguageDetector: Sendable {
     public static let known: Set<String> = ["fr", "en", "es"]
 
     static let words: [String: [String]] = [
-        "fr": ["le", "la", "les", "des", "est", "et", "je", "pas", "une", "un", "du", "que", "qui", "vous", "nous", "pour", "avec", "sur", "mais", "tres", "ce", "cette", "mon", "ma", "mes", "votre", "toujours", "rien", "merci", "bonjour", "suis", "ai", "au", "aux", "il", "elle", "on", "ne", "plus", "dans", "c", "j", "l", "d", "n", "qu", "ca", "commande", "colis"],
+        "fr": ["le", "la", "les", "des", "de", "est", "et", "je", "tu", "t", "moi", "toi", "pas", "une", "un", "du", "que", "qui", "vous", "nous", "pour", "avec", "sur", "mais", "tres", "ce", "cette", "mon", "ma", "mes", "votre", "toujours", "rien", "merci", "bonjour", "suis", "ai", "au", "aux", "il", "elle", "on", "ne", "plus", "dans", "c", "j", "l", "d", "n", "qu", "ca", "commande", "colis"],
         "en": ["the", "and", "is", "are", "you", "i", "my", "your", "to", "of", "it", "this", "that", "not", "for", "with", "was", "have", "has", "be", "on", "at", "just", "what", "why", "still", "order", "thanks", "please", "me", "we", "they", "don", "t", "s", "can", "will", "do", "no", "so", "get", "got"],
         "es": ["el", "los", "las", "es", "y", "de", "que", "no", "por", "con", "una", "un", "mi", "su", "para", "pero", "muy", "todavia", "nada", "gracias", "hola", "estoy", "soy", "del", "al", "lo", "se", "como", "mas", "pedido", "ya", "esta", "este", "sus", "tengo", "hace", "nunca", "porque", "donde"],
     ]

@@ -2,9 +2,9 @@ import Foundation
 
 /// Text after normalization, with a map back to the original bytes.
 ///
-/// `bytes` holds lower-case, accent-free words separated by single spaces. For every byte of
-/// `bytes`, `origin[i]` is the offset in the original text of the character it came from and
-/// `originEnd[i]` the offset just past it, so a match `s..<e` maps back to
+/// `bytes` holds folded words separated by single spaces. For every byte of `bytes`,
+/// `origin[i]` is the offset in the original text of the first character it came from and
+/// `originEnd[i]` the offset just past the last one, so a match `s..<e` maps back to
 /// `origin[s]..<originEnd[e-1]` in the original.
 public struct NormalizedText {
     /// The normalized UTF-8 bytes.
@@ -13,6 +13,11 @@ public struct NormalizedText {
     public var origin: [Int32] = []
     /// Original end offset of each normalized byte.
     public var originEnd: [Int32] = []
+    // Scratch for the token being built (reused between comments).
+    var tok: [UInt8] = []
+    var tokStart: [Int32] = []
+    var tokEnd: [Int32] = []
+    var pendingSingles: [(UInt8, Int32, Int32)] = []
 
     /// Creates an empty buffer.
     public init() {}
@@ -22,6 +27,10 @@ public struct NormalizedText {
         bytes.removeAll(keepingCapacity: true)
         origin.removeAll(keepingCapacity: true)
         originEnd.removeAll(keepingCapacity: true)
+        tok.removeAll(keepingCapacity: true)
+        tokStart.removeAll(keepingCapacity: true)
+        tokEnd.removeAll(keepingCapacity: true)
+        pendingSingles.removeAll(keepingCapacity: true)
     }
 
     /// The original byte range of the normalized range `s..<e`.
@@ -34,70 +43,172 @@ public struct NormalizedText {
     public var string: String { String(decoding: bytes, as: UTF8.self) }
 }
 
+/// The stages of normalization. Each can be turned off for a rule set (`normalize except ...`).
+public struct NormalizationStages: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+
+    /// Unicode compatibility folding (NFKC/NFKD): fullwidth, mathematical, enclosed letters, ligatures.
+    public static let compatibility = NormalizationStages(rawValue: 1 << 0)
+    /// Removal of zero-width characters, bidi controls, soft hyphens and variation selectors.
+    public static let invisible = NormalizationStages(rawValue: 1 << 1)
+    /// Cyrillic, Greek, small-capital and other look-alike letters to their Latin letter.
+    public static let confusables = NormalizationStages(rawValue: 1 << 2)
+    /// Lower-casing.
+    public static let caseFold = NormalizationStages(rawValue: 1 << 3)
+    /// Removal of accents and other combining marks (`é` → `e`, `ñ` → `n`, `ç` → `c`).
+    public static let accents = NormalizationStages(rawValue: 1 << 4)
+    /// `4→a 3→e 1→i 0→o 5→s 7→t @→a $→s`, only inside words that also have letters.
+    public static let leetspeak = NormalizationStages(rawValue: 1 << 5)
+    /// Runs of the same letter collapse to one (`nuuuul` → `nul`), in text and terms alike.
+    public static let repeats = NormalizationStages(rawValue: 1 << 6)
+    /// Three or more single letters split by spaces, dots or dashes join (`n.a.z.e` → `naze`).
+    public static let spacing = NormalizationStages(rawValue: 1 << 7)
+
+    /// Every stage (the default).
+    public static let all: NormalizationStages = [.compatibility, .invisible, .confusables, .caseFold, .accents, .leetspeak, .repeats, .spacing]
+    /// What `exact` rules use: Unicode, case and accent folding only.
+    public static let minimal: NormalizationStages = [.compatibility, .invisible, .caseFold, .accents]
+
+    /// Stage names in pipeline order, as written in rule files and shown by `explain`.
+    public static let named: [(String, NormalizationStages)] = [
+        ("compatibility", .compatibility), ("invisible", .invisible), ("confusables", .confusables), ("case", .caseFold),
+        ("accents", .accents), ("leetspeak", .leetspeak), ("repeats", .repeats), ("spacing", .spacing),
+    ]
+}
+
 /// How one Unicode scalar is treated by the normalizer.
-enum ScalarClass {
-    /// A letter or digit: contributes its folded bytes to a word.
-    case word([UInt8])
+enum ScalarClass: Sendable {
+    /// A letter: contributes its folded bytes to a word.
+    case letter([UInt8])
+    /// A digit.
+    case digit(UInt8)
     /// A symbol such as an emoji: a word of its own.
     case symbol
-    /// Ignored entirely (zero-width, bidi controls, combining marks, variation selectors).
+    /// Removed entirely (zero-width, bidi controls, combining marks, variation selectors).
     case ignore
     /// Separates words (spaces, punctuation, controls).
     case separator
 }
 
-/// The normalization stage: Unicode compatibility decomposition (NFKD), removal of combining
-/// marks (accent folding), case folding, removal of zero-width and bidi controls, and collapsing
-/// every run of spaces and punctuation into one space.
-///
-/// Comments and rule terms go through the same function, so `has "reçu"` matches `RECU`,
-/// `reçu` and `Reçu`. The stage is one replaceable unit: the engine only relies on
-/// ``NormalizedText`` and its map back to the original bytes.
-public struct Normalizer: Sendable {
-    /// Creates the normalizer.
-    public init() {}
+/// The per-scalar fold table for one set of stages, for U+0000..U+2FFF (computed once).
+final class ScalarTable: @unchecked Sendable {
+    let stages: NormalizationStages
+    let table: [ScalarClass]
 
-    /// Fold table for U+0000..U+2FFF, computed once.
-    static let table: [ScalarClass] = {
+    init(stages: NormalizationStages) {
+        self.stages = stages
         var t = [ScalarClass](repeating: .separator, count: 0x3000)
         for v in 0..<0x3000 {
             guard let s = Unicode.Scalar(v) else { continue }
-            t[v] = classify(s)
+            t[v] = ScalarTable.classify(s, stages)
         }
+        table = t
+    }
+
+    static let lock = NSLock()
+    nonisolated(unsafe) static var cache: [UInt16: ScalarTable] = [:]
+
+    static func shared(_ stages: NormalizationStages) -> ScalarTable {
+        lock.lock()
+        defer { lock.unlock() }
+        if let t = cache[stages.rawValue] { return t }
+        let t = ScalarTable(stages: stages)
+        cache[stages.rawValue] = t
         return t
+    }
+
+    @inline(__always) func classOf(_ v: UInt32) -> ScalarClass {
+        if v < 0x3000 { return table[Int(v)] }
+        guard let s = Unicode.Scalar(v) else { return .separator }
+        return ScalarTable.classify(s, stages)
+    }
+
+    /// Latin look-alikes of letters from other scripts (applied after compatibility folding).
+    static let confusables: [UInt32: String] = {
+        var m: [UInt32: String] = [:]
+        let pairs: [(String, String)] = [
+            // Cyrillic
+            ("аАӓ", "a"), ("вВ", "b"), ("сСϲϹ", "c"), ("ԁ", "d"), ("еЕёЁэ", "e"), ("һҺ", "h"), ("іІїЇӏ", "i"), ("јЈ", "j"), ("кКќ", "k"),
+            ("мМ", "m"), ("нН", "h"), ("оОӧ", "o"), ("рР", "p"), ("ѕЅ", "s"), ("тТ", "t"), ("уУўЎ", "y"), ("хХ", "x"), ("ԝԜ", "w"), ("ɡ", "g"),
+            ("пП", "n"), ("гГ", "r"), ("ьЬ", "b"), ("зЗ", "3"), ("ч", "4"), ("ш", "w"), ("иИ", "u"),
+            // Greek
+            ("αΑά", "a"), ("βΒ", "b"), ("εΕέΞξ", "e"), ("ζΖ", "z"), ("ηΗή", "n"), ("ιΙίϊΐ", "i"), ("κΚ", "k"), ("μΜ", "m"), ("νΝ", "v"),
+            ("οΟό", "o"), ("ρΡ", "p"), ("τΤ", "t"), ("υΥύϋ", "u"), ("χΧ", "x"), ("ωώΩ", "w"), ("γ", "y"), ("θΘ", "o"), ("λ", "a"), ("σςΣ", "s"),
+            ("π", "n"), ("δ", "d"), ("φΦ", "o"),
+            // Latin extensions and IPA that read as plain letters
+            ("ɨƗ", "i"), ("ɩƖ", "i"), ("ƙƘ", "k"), ("ƐɛƏə", "e"), ("ƉɖƊɗđĐ", "d"), ("ƅ", "b"), ("ɑ", "a"), ("ɔƆ", "o"), ("ʋ", "u"), ("ɾɼ", "r"),
+            ("ſ", "s"), ("ı", "i"), ("ȷ", "j"), ("ʏ", "y"), ("ʜ", "h"), ("ɪ", "i"), ("ʟ", "l"), ("ɴ", "n"), ("ʀ", "r"), ("ɢ", "g"), ("ʙ", "b"),
+            // Small capitals
+            ("ᴀ", "a"), ("ᴄ", "c"), ("ᴅ", "d"), ("ᴇ", "e"), ("ғ", "f"), ("ᴊ", "j"), ("ᴋ", "k"), ("ᴍ", "m"), ("ᴏ", "o"), ("ᴘ", "p"), ("ꜱ", "s"),
+            ("ᴛ", "t"), ("ᴜ", "u"), ("ᴠ", "v"), ("ᴡ", "w"), ("ᴢ", "z"),
+            // Canadian syllabics and other shapes used as letters
+            ("ᑭ", "p"), ("ᗪ", "d"), ("ᗩ", "a"), ("ᑕ", "c"), ("ᕼ", "h"), ("ᒪ", "l"), ("ᑎ", "n"), ("ᖇ", "r"), ("ᔕ", "s"), ("ᗯ", "w"), ("ᗷ", "b"), ("ᘜ", "g"), ("ᓰ", "i"),
+        ]
+        for (chars, latin) in pairs { for s in chars.unicodeScalars { m[s.value] = latin } }
+        return m
     }()
 
-    static func classify(_ s: Unicode.Scalar) -> ScalarClass {
+    static func isMark(_ gc: Unicode.GeneralCategory) -> Bool {
+        gc == .nonspacingMark || gc == .enclosingMark || gc == .spacingMark
+    }
+
+    static func classify(_ s: Unicode.Scalar, _ stages: NormalizationStages) -> ScalarClass {
         let v = s.value
         if v < 0x80 {
             switch v {
-            case 0x41...0x5A: return .word([UInt8(v + 0x20)])
-            case 0x61...0x7A, 0x30...0x39: return .word([UInt8(v)])
+            case 0x41...0x5A: return .letter([UInt8(stages.contains(.caseFold) ? v + 0x20 : v)])
+            case 0x61...0x7A: return .letter([UInt8(v)])
+            case 0x30...0x39: return .digit(UInt8(v))
             default: return .separator
             }
         }
         let p = s.properties
+        if stages.contains(.invisible) {
+            if p.generalCategory == .format || v == 0xAD || (0xFE00...0xFE0F).contains(v) || (0xE0100...0xE01EF).contains(v) || (0x1F3FB...0x1F3FF).contains(v) || v == 0x034F {
+                return .ignore
+            }
+        }
         switch p.generalCategory {
-        case .nonspacingMark, .enclosingMark, .spacingMark, .format: return .ignore
         case .control, .spaceSeparator, .lineSeparator, .paragraphSeparator: return .separator
+        case .nonspacingMark, .enclosingMark, .spacingMark: return stages.contains(.accents) ? .ignore : .letter(Array(String(Character(s)).utf8))
         default: break
         }
-        if v == 0xAD || (0xFE00...0xFE0F).contains(v) || (0xE0100...0xE01EF).contains(v) || (0x1F3FB...0x1F3FF).contains(v) { return .ignore }
-        if p.isAlphabetic || p.numericType != nil {
-            // Compatibility decomposition, drop marks, lower-case.
-            var out: [UInt8] = []
-            let decomposed = String(Character(s)).decomposedStringWithCompatibilityMapping
-            for d in decomposed.unicodeScalars {
-                let gc = d.properties.generalCategory
-                if gc == .nonspacingMark || gc == .enclosingMark || gc == .spacingMark || gc == .format { continue }
-                if d.value < 0x80 {
-                    let c = UInt8(d.value)
-                    if c >= 0x41, c <= 0x5A { out.append(c + 0x20) } else if (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) { out.append(c) }
-                    continue
-                }
-                for l in d.properties.lowercaseMapping.unicodeScalars { out.append(contentsOf: Array(String(l).utf8)) }
+        guard p.isAlphabetic || p.numericType != nil else {
+            switch p.generalCategory {
+            case .otherSymbol, .modifierSymbol: return .symbol
+            default: return .separator
             }
-            // Letters that do not decompose but read as two Latin letters.
+        }
+        // Compatibility decomposition (or canonical only), then confusables, marks, case.
+        var decomposed = String(Character(s))
+        if stages.contains(.compatibility) {
+            decomposed = decomposed.decomposedStringWithCompatibilityMapping
+        } else if stages.contains(.accents) {
+            decomposed = decomposed.decomposedStringWithCanonicalMapping
+        }
+        var out: [UInt8] = []
+        var onlyDigit: UInt8? = nil
+        for d in decomposed.unicodeScalars {
+            if isMark(d.properties.generalCategory) {
+                if !stages.contains(.accents) { out += Array(String(d).utf8) }
+                continue
+            }
+            if d.properties.generalCategory == .format { continue }
+            if stages.contains(.confusables), let latin = confusables[d.value] {
+                out += Array(latin.utf8)
+                continue
+            }
+            if d.value >= 0x30, d.value <= 0x39, decomposed.unicodeScalars.count == 1 || stages.contains(.compatibility) {
+                onlyDigit = UInt8(d.value)
+                out.append(UInt8(d.value))
+                continue
+            }
+            let mapped = stages.contains(.caseFold) ? d.properties.lowercaseMapping : String(d)
+            out += Array(mapped.utf8)
+        }
+        // Letters that read as two Latin letters, or have a stroke instead of a mark.
+        if stages.contains(.accents) {
             switch v {
             case 0xDF, 0x1E9E: out = Array("ss".utf8)
             case 0xC6, 0xE6: out = Array("ae".utf8)
@@ -107,73 +218,92 @@ public struct Normalizer: Sendable {
             case 0x110, 0x111: out = Array("d".utf8)
             default: break
             }
-            return out.isEmpty ? .ignore : .word(out)
         }
-        switch p.generalCategory {
-        case .otherSymbol, .modifierSymbol: return .symbol
-        default: return .separator
-        }
+        if out.isEmpty { return .ignore }
+        if out.count == 1, let d = onlyDigit { return .digit(d) }
+        return .letter(out)
+    }
+}
+
+/// The normalization pipeline: named stages (see ``NormalizationStages``), always followed by
+/// collapsing every run of spaces and punctuation into one space.
+///
+/// Comments and rule terms go through the same function, so `has "nazes"` catches `N4ZΞS`,
+/// `n.a.z.e.s` and `ɴᴀᴢᴇꜱ`. ASCII runs through byte tables; other scalars through a table
+/// computed once for U+0000–U+2FFF. Every output byte keeps the range of original bytes it
+/// comes from.
+public struct Normalizer: Sendable {
+    /// The stages applied.
+    public let stages: NormalizationStages
+    let table: ScalarTable
+
+    /// Creates a normalizer with the given stages (all by default).
+    public init(stages: NormalizationStages = .all) {
+        self.stages = stages
+        self.table = ScalarTable.shared(stages)
     }
 
-    @inline(__always) static func scalarClass(_ v: UInt32) -> ScalarClass {
-        if v < 0x3000 { return table[Int(v)] }
-        guard let s = Unicode.Scalar(v) else { return .separator }
-        return classify(s)
+    @inline(__always) static func leet(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0"): return UInt8(ascii: "o")
+        case UInt8(ascii: "1"): return UInt8(ascii: "i")
+        case UInt8(ascii: "3"): return UInt8(ascii: "e")
+        case UInt8(ascii: "4"), UInt8(ascii: "@"): return UInt8(ascii: "a")
+        case UInt8(ascii: "5"), UInt8(ascii: "$"): return UInt8(ascii: "s")
+        case UInt8(ascii: "7"): return UInt8(ascii: "t")
+        default: return nil
+        }
     }
 
     /// Normalizes `input` into `out` (which is cleared first).
     public func normalize<C: RandomAccessCollection>(_ input: C, into out: inout NormalizedText) where C.Element == UInt8, C.Index == Int {
         out.removeAll()
+        var b = Builder(stages: stages)
         var i = input.startIndex
         let end = input.endIndex
-        var pendingSpace = false
-        @inline(__always) func emit(_ byte: UInt8, _ s: Int, _ e: Int) {
-            out.bytes.append(byte)
-            out.origin.append(Int32(truncatingIfNeeded: s))
-            out.originEnd.append(Int32(truncatingIfNeeded: e))
-        }
-        @inline(__always) func space(_ s: Int) {
-            if pendingSpace, !out.bytes.isEmpty { emit(0x20, s, s) }
-            pendingSpace = false
-        }
+        let leetOn = stages.contains(.leetspeak)
+        let lowerASCII = stages.contains(.caseFold)
         while i < end {
             let c = input[i]
-            let start = i
-            // Fast path: ASCII.
+            let start = Int32(truncatingIfNeeded: i)
             if c < 0x80 {
                 i += 1
-                if c >= 0x61 && c <= 0x7A || c >= 0x30 && c <= 0x39 {
-                    space(start)
-                    emit(c, start, i)
+                let e = Int32(truncatingIfNeeded: i)
+                if (c >= 0x61 && c <= 0x7A) {
+                    b.letter(c, start, e, &out)
                 } else if c >= 0x41 && c <= 0x5A {
-                    space(start)
-                    emit(c + 0x20, start, i)
+                    b.letter(lowerASCII ? c + 0x20 : c, start, e, &out)
+                } else if c >= 0x30 && c <= 0x39 {
+                    b.digit(c, start, e, &out)
+                } else if leetOn, c == UInt8(ascii: "@") || c == UInt8(ascii: "$"), !(c == UInt8(ascii: "@") && out.tok.isEmpty) {
+                    b.leetSymbol(c, start, e, &out)
                 } else {
-                    pendingSpace = true
+                    b.separator(c, &out)
                 }
                 continue
             }
             let (v, n) = decodeScalar(input, at: i)
             i += n
+            let e = Int32(truncatingIfNeeded: i)
             guard let v else {
-                pendingSpace = true
+                b.separator(0xFF, &out)
                 continue
             }
-            switch Normalizer.scalarClass(v) {
-            case .word(let bytes):
-                space(start)
-                for b in bytes { emit(b, start, i) }
+            switch table.classOf(v) {
+            case .letter(let bytes):
+                if bytes.count == 1 { b.letter(bytes[0], start, e, &out) } else { b.letters(bytes, start, e, &out) }
+            case .digit(let d): b.digit(d, start, e, &out)
             case .symbol:
-                pendingSpace = true
-                space(start)
-                for k in start..<i { emit(input[k], start, i) }
-                pendingSpace = true
-            case .ignore:
-                continue
-            case .separator:
-                pendingSpace = true
+                b.endToken(&out)
+                b.flushSingles(&out)
+                for k in Int(start)..<Int(e) { b.emitByte(input[k], start, e, &out, first: k == Int(start)) }
+                b.sepRun = 0
+            case .ignore: continue
+            case .separator: b.separator(0xFF, &out)
             }
         }
+        b.endToken(&out)
+        b.flushSingles(&out)
     }
 
     /// Normalizes a string and returns the normalized string (for rule terms).
@@ -181,6 +311,146 @@ public struct Normalizer: Sendable {
         var out = NormalizedText()
         normalize(Array(s.utf8), into: &out)
         return out.string
+    }
+
+    /// The text after each stage that changed it, in pipeline order (for `explain`).
+    public func stageTexts(_ s: String) -> [(stage: String, text: String)] {
+        var result: [(String, String)] = []
+        var applied: NormalizationStages = []
+        var previous = Normalizer(stages: []).normalize(s)
+        for (name, stage) in NormalizationStages.named where stages.contains(stage) {
+            applied.insert(stage)
+            let now = Normalizer(stages: applied).normalize(s)
+            if now != previous { result.append((name, now)) }
+            previous = now
+        }
+        return result
+    }
+}
+
+/// Builds normalized words token by token: leetspeak and repeats apply to a finished token,
+/// spacing joins runs of single letters.
+private struct Builder {
+    let stages: NormalizationStages
+    var hasLetter = false
+    var hasLeet = false
+    var tokenIsOneScalar = true
+    var sepRun = 0  // separator characters since the last token
+    var sepJoinable = true
+
+    init(stages: NormalizationStages) { self.stages = stages }
+
+    mutating func add(_ byte: UInt8, _ s: Int32, _ e: Int32, _ out: inout NormalizedText) {
+        if out.tok.isEmpty { tokenIsOneScalar = true } else if out.tokStart.last != s { tokenIsOneScalar = false }
+        out.tok.append(byte)
+        out.tokStart.append(s)
+        out.tokEnd.append(e)
+    }
+
+    mutating func letter(_ c: UInt8, _ s: Int32, _ e: Int32, _ out: inout NormalizedText) {
+        hasLetter = true
+        add(c, s, e, &out)
+    }
+
+    mutating func letters(_ bytes: [UInt8], _ s: Int32, _ e: Int32, _ out: inout NormalizedText) {
+        hasLetter = true
+        for x in bytes { add(x, s, e, &out) }
+    }
+
+    mutating func digit(_ c: UInt8, _ s: Int32, _ e: Int32, _ out: inout NormalizedText) {
+        if Normalizer.leet(c) != nil { hasLeet = true }
+        add(c, s, e, &out)
+    }
+
+    mutating func leetSymbol(_ c: UInt8, _ s: Int32, _ e: Int32, _ out: inout NormalizedText) {
+        hasLeet = true
+        add(c, s, e, &out)
+    }
+
+    mutating func separator(_ c: UInt8, _ out: inout NormalizedText) {
+        if !out.tok.isEmpty { endToken(&out) }
+        sepRun += 1
+        if !(c == 0x20 || c == UInt8(ascii: ".") || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: "*")) { sepJoinable = false }
+    }
+
+    /// Finishes the current token: leetspeak, then either queue it as a single letter (for
+    /// spacing) or emit it with repeats collapsed.
+    mutating func endToken(_ out: inout NormalizedText) {
+        guard !out.tok.isEmpty else { return }
+        let applyLeet = stages.contains(.leetspeak) && hasLeet && hasLetter
+        var k = 0
+        while k < out.tok.count {
+            let c = out.tok[k]
+            if applyLeet, let l = Normalizer.leet(c) {
+                out.tok[k] = l
+            } else if c == UInt8(ascii: "@") || c == UInt8(ascii: "$") {
+                // Not leetspeak here: the symbol separates words.
+                out.tok.remove(at: k)
+                out.tokStart.remove(at: k)
+                out.tokEnd.remove(at: k)
+                continue
+            }
+            k += 1
+        }
+        let isSingle = stages.contains(.spacing) && out.tok.count == 1 && tokenIsOneScalar && out.tok[0] >= 0x61 && out.tok[0] <= 0x7A
+        if isSingle, out.pendingSingles.isEmpty || (sepRun <= 2 && sepJoinable) {
+            out.pendingSingles.append((out.tok[0], out.tokStart[0], out.tokEnd[0]))
+        } else {
+            flushSingles(&out)
+            if isSingle {
+                out.pendingSingles.append((out.tok[0], out.tokStart[0], out.tokEnd[0]))
+            } else {
+                emitToken(&out)
+            }
+        }
+        out.tok.removeAll(keepingCapacity: true)
+        out.tokStart.removeAll(keepingCapacity: true)
+        out.tokEnd.removeAll(keepingCapacity: true)
+        hasLetter = false
+        hasLeet = false
+        sepRun = 0
+        sepJoinable = true
+    }
+
+    /// Emits the queued single letters: joined into one word when there are three or more.
+    mutating func flushSingles(_ out: inout NormalizedText) {
+        let singles = out.pendingSingles
+        guard !singles.isEmpty else { return }
+        out.pendingSingles.removeAll(keepingCapacity: true)
+        if singles.count >= 3 {
+            var first = true
+            for (c, s, e) in singles {
+                emitByte(c, s, e, &out, first: first)
+                first = false
+            }
+        } else {
+            for (c, s, e) in singles { emitByte(c, s, e, &out, first: true) }
+        }
+    }
+
+    var lastWasLetter: UInt8 = 0
+
+    /// Appends one byte; `first` starts a new word (a space goes before it).
+    mutating func emitByte(_ c: UInt8, _ s: Int32, _ e: Int32, _ out: inout NormalizedText, first: Bool) {
+        if first {
+            if !out.bytes.isEmpty {
+                out.bytes.append(0x20)
+                out.origin.append(s)
+                out.originEnd.append(s)
+            }
+            lastWasLetter = 0
+        } else if stages.contains(.repeats), c == lastWasLetter, c >= 0x61, c <= 0x7A {
+            out.originEnd[out.originEnd.count - 1] = e
+            return
+        }
+        out.bytes.append(c)
+        out.origin.append(s)
+        out.originEnd.append(e)
+        lastWasLetter = (c >= 0x61 && c <= 0x7A) ? c : 0
+    }
+
+    mutating func emitToken(_ out: inout NormalizedText) {
+        for k in out.tok.indices { emitByte(out.tok[k], out.tokStart[k], out.tokEnd[k], &out, first: k == 0) }
     }
 }
 
