@@ -10,6 +10,7 @@ test:
 	./scripts/bootstrap.sh
 	swift build --build-tests
 	swift test --skip-build
+	.build/debug/vigie test Rules --coverage-min 100
 
 build:
 	./scripts/bootstrap.sh

@@ -139,6 +139,9 @@ public final class Evaluator {
         for i in decision.shadow.indices where decision.shadow[i].kind == .reply {
             render(&decision.shadow[i])
         }
+        for i in decision.dropped.indices where decision.dropped[i].action.kind == .reply {
+            render(&decision.dropped[i].action)
+        }
         decision.warnings = warnings
         return decision
     }

@@ -12,6 +12,10 @@ public struct RunStats: Sendable {
     public var actions: [String: Int] = [:]
     /// Times each rule's condition held.
     public var rules: [String: Int] = [:]
+    /// What shadow rules would have done, by action type.
+    public var shadowActions: [String: Int] = [:]
+    /// Tags by label.
+    public var tags: [String: Int] = [:]
     /// Regex evaluations cut off by the match limit.
     public var regexLimits = 0
 
@@ -29,6 +33,14 @@ public struct RunStats: Sendable {
         }
         out += "actions:\n"
         for k in ["hide", "escalate", "flag", "reply", "allow"] { out += "  \(k): \(actions[k] ?? 0)\n" }
+        if !shadowActions.isEmpty {
+            out += "shadow (would have):\n"
+            for (k, v) in shadowActions.sorted(by: { $0.key < $1.key }) { out += "  \(k): \(v)\n" }
+        }
+        if !tags.isEmpty {
+            out += "tags:\n"
+            for (k, v) in tags.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) { out += "  \(k): \(v)\n" }
+        }
         if !rules.isEmpty {
             out += "rules:\n"
             for (k, v) in rules.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) { out += "  \(k): \(v)\n" }
@@ -86,6 +98,8 @@ public final class StreamRunner {
         case .decision(let d):
             for a in d.actions { stats.actions[a.kind.rawValue, default: 0] += 1 }
             for r in d.matchedRules { stats.rules[r, default: 0] += 1 }
+            for a in d.shadow { stats.shadowActions[a.kind.rawValue, default: 0] += 1 }
+            for t in d.tags { stats.tags[t, default: 0] += 1 }
             stats.regexLimits += d.warnings.filter { $0.contains("match limit") }.count
             let id = evaluator.doc.lookup([Array("id".utf8)]).map { evaluator.doc.raw($0) }
             let traceJSON = trace.map { Explainer(evaluator: evaluator, decision: d, trace: $0).json() }

@@ -33,7 +33,14 @@ public struct Explainer {
         case .terms(.field, _, _, _, _), .near(.field, _, _, _, _, _), .count(.field, _, _, _), .regex(.field, _): main = false
         default: break
         }
-        out.append(Line(depth: depth, source: file.text(span).split(separator: "\n").joined(separator: " "), value: t?.value,
+        let source: String
+        switch program.nodes[Int(n)] {
+        case .and: source = "all of"
+        case .or: source = "any of"
+        case .not: source = "not"
+        default: source = file.text(span).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+        }
+        out.append(Line(depth: depth, source: source, value: t?.value,
                         spans: t?.spans ?? [], normalizedSpans: t?.normalizedSpans ?? [], note: t?.note, main: main))
         switch program.nodes[Int(n)] {
         case .and(let kids), .or(let kids): for k in kids { lines(k, depth: depth + 1, into: &out) }
@@ -92,7 +99,7 @@ public struct Explainer {
             var ls: [Line] = []
             lines(r.condition, depth: 0, into: &ls)
             for l in ls {
-                let mark = l.value.map { $0 ? "true " : "false" } ?? "  -  "
+                let mark = l.value.map { $0 ? "true " : "false" } ?? "-    "
                 var s = "       \(String(repeating: "  ", count: l.depth))\(mark)  \(l.source)"
                 if l.value == nil { s += "  (not evaluated)" }
                 if !l.spans.isEmpty, l.main {

@@ -8,36 +8,60 @@ public struct LanguageDetector: Sendable {
     public static let known: Set<String> = ["fr", "en", "es"]
 
     static let words: [String: [String]] = [
-        "fr": ["le", "la", "les", "des", "de", "est", "et", "je", "tu", "t", "moi", "toi", "pas", "une", "un", "du", "que", "qui", "vous", "nous", "pour", "avec", "sur", "mais", "tres", "ce", "cette", "mon", "ma", "mes", "votre", "toujours", "rien", "merci", "bonjour", "suis", "ai", "au", "aux", "il", "elle", "on", "ne", "plus", "dans", "c", "j", "l", "d", "n", "qu", "ca", "commande", "colis"],
-        "en": ["the", "and", "is", "are", "you", "i", "my", "your", "to", "of", "it", "this", "that", "not", "for", "with", "was", "have", "has", "be", "on", "at", "just", "what", "why", "still", "order", "thanks", "please", "me", "we", "they", "don", "t", "s", "can", "will", "do", "no", "so", "get", "got"],
-        "es": ["el", "los", "las", "es", "y", "de", "que", "no", "por", "con", "una", "un", "mi", "su", "para", "pero", "muy", "todavia", "nada", "gracias", "hola", "estoy", "soy", "del", "al", "lo", "se", "como", "mas", "pedido", "ya", "esta", "este", "sus", "tengo", "hace", "nunca", "porque", "donde"],
+        "fr": ["le", "la", "les", "des", "de", "du", "un", "une", "et", "est", "je", "tu", "il", "elle", "nous", "vous", "ils", "pas", "ne", "que", "qui",
+               "pour", "avec", "sur", "dans", "mais", "ou", "donc", "ce", "cette", "mon", "ma", "mes", "ton", "ta", "votre", "vos", "au", "aux", "en", "te",
+               "me", "se", "j", "l", "d", "n", "qu", "c", "s", "t", "m", "suis", "ai", "a", "sont", "tres", "merci", "bonjour", "toujours", "rien", "plus",
+               "ca", "moi", "toi", "commande", "colis", "recu", "jamais", "aussi", "bien", "fait", "faire", "etre", "avoir", "chez", "depuis", "quand"],
+        "en": ["the", "and", "is", "are", "was", "were", "you", "i", "my", "your", "to", "of", "it", "this", "that", "not", "for", "with", "have", "has",
+               "be", "on", "at", "just", "what", "why", "still", "thanks", "please", "me", "we", "they", "don", "t", "s", "can", "will", "do", "so", "get",
+               "got", "an", "a", "in", "from", "but", "or", "if", "love", "order", "been", "would", "there", "their", "about", "no", "how", "all", "out"],
+        "es": ["el", "la", "los", "las", "del", "de", "y", "en", "es", "son", "fue", "que", "no", "por", "con", "para", "una", "un", "uno", "mi", "tu",
+               "su", "sus", "lo", "al", "le", "les", "me", "te", "se", "nos", "muy", "pero", "porque", "como", "esta", "este", "estoy", "tengo", "hay", "ya",
+               "todo", "nada", "gracias", "hola", "soy", "mas", "pedido", "todavia", "nunca", "donde", "llego", "hace", "a", "o", "si", "cuando", "tambien"],
     ]
 
-    let table: [String: [String: Int]]
+    /// A word of up to 16 bytes packed into two integers: hashing it allocates nothing.
+    struct Key: Hashable {
+        var a: UInt64 = 0
+        var b: UInt64 = 0
+
+        init?<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+            guard bytes.count <= 16 else { return nil }
+            for (i, c) in bytes.enumerated() {
+                if i < 8 { a |= UInt64(c) << (8 * UInt64(i)) } else { b |= UInt64(c) << (8 * UInt64(i - 8)) }
+            }
+        }
+    }
+
+    /// Word → bit set of languages (bit i = `languages[i]`).
+    let table: [Key: UInt8]
+    static let languages = ["fr", "en", "es"]
 
     /// Creates the detector.
     public init() {
-        var t: [String: [String: Int]] = [:]
-        for (lang, ws) in LanguageDetector.words { for w in ws { t[w, default: [:]][lang] = 1 } }
+        var t: [Key: UInt8] = [:]
+        for (i, lang) in LanguageDetector.languages.enumerated() {
+            for w in LanguageDetector.words[lang] ?? [] { t[Key(Array(w.utf8))!, default: 0] |= 1 << UInt8(i) }
+        }
         table = t
     }
 
     /// The most likely language of `original` (raw text) given its normalized words, among `candidates`.
     public func detect(original: UnsafeBufferPointer<UInt8>, normalized: [UInt8], candidates: [String]) -> String {
         guard candidates.count > 1 else { return candidates.first ?? "und" }
-        var score: [String: Int] = [:]
+        var counts = [0, 0, 0]
         var start = 0
         var i = 0
         while i <= normalized.count {
             if i == normalized.count || normalized[i] == 0x20 {
-                if i > start, i - start <= 12 {
-                    let w = String(decoding: normalized[start..<i], as: UTF8.self)
-                    if let langs = table[w] { for (l, v) in langs { score[l, default: 0] += v * 2 } }
+                if i > start, let key = Key(normalized[start..<i]), let langs = table[key] {
+                    for k in 0..<3 where langs & (1 << UInt8(k)) != 0 { counts[k] += 2 }
                 }
                 start = i + 1
             }
             i += 1
         }
+        var score: [String: Int] = ["fr": counts[0], "en": counts[1], "es": counts[2]]
         // Letters specific to one language.
         var j = 0
         while j + 1 < original.count {
