@@ -1,0 +1,106 @@
+import Testing
+
+@testable import VigieKit
+
+/// Test vectors for the normalization pipeline, stage by stage and all together.
+struct NormalizerTests {
+    static let vectors: [(input: String, expected: String)] = [
+        ("ωɨƙɩᑭƐƉ1α", "wikipedia"),  // confusables + leetspeak
+        ("F00  B@rr", "fo bar"),  // leetspeak, repeats: `foo bar` normalizes the same way
+        ("na\u{200B}ze", "naze"),  // zero-width inside a word
+        ("na\u{202E}ze\u{00AD}s", "nazes"),  // bidi control and soft hyphen
+        ("раураl", "paypal"),  // Cyrillic homoglyphs
+        ("𝐧𝐚𝐳𝐞", "naze"),  // mathematical bold
+        ("Ｎａｚｅ", "naze"),  // fullwidth
+        ("ɴᴀᴢᴇꜱ", "nazes"),  // small capitals
+        ("Ⓝⓐⓩⓔ", "naze"),  // enclosed letters
+        ("N4ZΞS", "nazes"),  // leetspeak and Greek
+        ("l’arnaque", "l arnaque"),  // typographic apostrophe splits the elision
+        ("qu'il", "qu il"),
+        ("aujourd'hui", "aujourd hui"),
+        ("niño NIÑO", "nino nino"),
+        ("Ça suffit", "ca sufit"),
+        ("peut-être", "peut etre"),
+        ("nuuuul", "nul"),
+        ("n.a.z.e", "naze"),
+        ("n a z e", "naze"),
+        ("n-a-z-e", "naze"),
+        ("super🤮nul", "super 🤮 nul"),  // emoji is a word of its own
+        ("2024 et 3,5 %", "2024 et 3 5"),  // numbers kept
+        ("@marie", "marie"),  // a mention is not leetspeak
+        ("#bigbuzz", "bigbuz"),
+        ("il y a un colis", "il y a un colis"),  // two single letters do not join
+    ]
+
+    @Test(arguments: vectors)
+    func vector(_ v: (input: String, expected: String)) {
+        #expect(Normalizer().normalize(v.input) == v.expected)
+    }
+
+    /// Each stage alone changes what it is meant to change.
+    @Test(arguments: [
+        (NormalizationStages.compatibility, "Ｎａｚｅ", "Naze"),
+        (.invisible, "na\u{200B}ze", "naze"),
+        (.confusables, "раураl", "paypal"),
+        (.caseFold, "NaZe", "naze"),
+        (.accents, "éàñç", "eanc"),
+        ([.leetspeak], "n4z3", "naze"),
+        ([.repeats], "nuuuul", "nul"),
+        ([.spacing], "n.a.z.e", "naze"),
+    ] as [(NormalizationStages, String, String)])
+    func stage(_ c: (NormalizationStages, String, String)) {
+        #expect(Normalizer(stages: c.0).normalize(c.1) == c.2)
+        // Without the stage the text is not changed that way.
+        #expect(Normalizer(stages: []).normalize(c.1) != c.2)
+    }
+
+    /// Every normalized byte maps back to the original bytes it came from.
+    @Test(arguments: [
+        ("L’ARNAQUE était énorme", "arnaque", "ARNAQUE"),
+        ("Trop nuuuul ce colis", "nul", "nuuuul"),
+        ("ça c'est n.a.z.e vraiment", "naze", "n.a.z.e"),
+        ("𝐧𝐚𝐳𝐞 !", "naze", "𝐧𝐚𝐳𝐞"),
+        ("😡 ωɨƙɩᑭƐƉ1α", "wikipedia", "ωɨƙɩᑭƐƉ1α"),
+    ])
+    func spansPointAtOriginalBytes(_ c: (String, String, String)) throws {
+        var n = NormalizedText()
+        let original = Array(c.0.utf8)
+        Normalizer().normalize(original, into: &n)
+        let needle = Array(c.1.utf8)
+        let start = try #require(n.bytes.indices.first { n.bytes[$0...].starts(with: needle) })
+        let r = n.originalRange(start, start + needle.count)
+        #expect(String(decoding: original[r], as: UTF8.self) == c.2)
+    }
+
+    /// Ordinary sentences must not turn into a match for common insults.
+    @Test(arguments: [
+        "Je n'ai toujours pas reçu ma commande, c'est normal ?",
+        "I love this lamp, the light is so warm",
+        "¿Cuándo llega mi pedido? Gracias",
+        "Le contact avec le service client était parfait",
+        "Il y a 3 ans que je suis client, 10/10",
+        "Mon code promo B2B4 ne marche pas",
+    ])
+    func precision(_ sentence: String) throws {
+        let src = SourceFile(path: "p.vigie", text: """
+            rule insulte { when text has any ["con", "naze", "nul", "idiot", "puta", "moron", "tonto"] then hide }
+            """)
+        let rs = RuleSetLoader.build(sources: [src], root: ".")
+        let program = try #require(Compiler.compile(rs))
+        let ev = Evaluator(program: program)
+        var w = JSONWriter()
+        w.beginObject(); w.key("text"); w.string(sentence); w.endObject()
+        guard case .decision(let d) = ev.evaluate(line: w.bytes) else {
+            Issue.record("not evaluated")
+            return
+        }
+        #expect(d.actions.isEmpty, "\(sentence) -> \(Normalizer().normalize(sentence))")
+    }
+
+    @Test func explainListsTheStagesThatChangedTheText() {
+        let stages = Normalizer().stageTexts("N4ZΞS").map(\.stage)
+        #expect(stages.contains("case"))
+        #expect(stages.contains("leetspeak"))
+        #expect(!stages.contains("spacing"))
+    }
+}
