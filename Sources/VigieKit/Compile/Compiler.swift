@@ -23,6 +23,14 @@ public enum Compiler {
         var nodeIndex: [Node: Int32] = [:]
         var nodeSources: [(SourceFile, Span)] = []
         var ruleOrder: [String: Int32] = [:]
+        var keyPaths: [[String]] = []
+
+        mutating func key(_ w: WindowSyntax?) -> Int32 {
+            guard let path = w?.key?.map(\.text) else { return -1 }
+            if let i = keyPaths.firstIndex(of: path) { return Int32(i) }
+            keyPaths.append(path)
+            return Int32(keyPaths.count - 1)
+        }
 
         init(ruleSet: RuleSet) {
             self.ruleSet = ruleSet
@@ -38,9 +46,11 @@ public enum Compiler {
             for r in ordered {
                 exactRule = r.decl.exact
                 let cond = lower(r.decl.condition, r.file)
-                let actions = r.decl.actions.map { a in
-                    Action(kind: a.kind, argument: a.argument?.text, reason: a.reason?.value,
-                           severity: a.kind == .escalate ? (Checker.severities.firstIndex(of: a.severity?.text ?? "normal") ?? 1) : 0)
+                var actions: [Action] = []
+                for a in r.decl.actions {
+                    actions.append(Action(kind: a.kind, argument: a.argument?.text, reason: a.reason?.value,
+                                          severity: a.kind == .escalate ? (Checker.severities.firstIndex(of: a.severity?.text ?? "normal") ?? 1) : 0,
+                                          oncePer: a.oncePer?.seconds, oncePerKey: key(a.oncePer), cooldown: a.cooldown?.seconds, cooldownKey: key(a.cooldown)))
                 }
                 rules.append(CompiledRule(name: r.decl.name.text, priority: r.decl.priority, shadow: r.decl.shadow, condition: cond,
                                           actions: actions, gate: nil, file: r.file, decl: r.decl))
@@ -55,7 +65,7 @@ public enum Compiler {
                 templates[name] = CompiledTemplate(name: name, variants: variants)
             }
             return Program(ruleSet: ruleSet, patterns: patterns, atoms: atoms, regexes: regexes, nodes: nodes, nodeSources: nodeSources,
-                           rules: rules, templates: templates)
+                           rules: rules, templates: templates, keyPaths: keyPaths)
         }
 
         mutating func intern(_ n: Node, _ file: SourceFile, _ span: Span) -> Int32 {
@@ -168,6 +178,15 @@ public enum Compiler {
                 return intern(.isIn(operand(v), terms(t).map { $0.lowercased() }, negated), file, span)
             case .exists(let v, let span):
                 return intern(.exists(operand(v)), file, span)
+            case .windowCount(let inner, let w, let op, let rhs, let span):
+                var n = 0.0
+                if case .number(let v, _) = rhs { n = v }
+                let cond = lower(inner, file)
+                return intern(.window(cond, w.seconds, key(w), op, n), file, span)
+            case .repeats(let w, let op, let rhs, let span):
+                var n = 0.0
+                if case .number(let v, _) = rhs { n = v }
+                return intern(.repeats(w.seconds, key(w), op, n), file, span)
             }
         }
 

@@ -50,6 +50,10 @@ public enum Node: Hashable, Sendable {
     case compare(Operand, CompareOp, Operand)
     case isIn(Operand, [String], Bool)
     case exists(Operand)
+    /// `count(cond, window W by key) OP N`; `key` indexes ``Program/keyPaths`` (-1: global).
+    case window(Int32, Double, Int32, CompareOp, Double)
+    /// `repeats(window W by key) OP N`.
+    case repeats(Double, Int32, CompareOp, Double)
 }
 
 /// A term after normalization, and how it must sit in the text.
@@ -78,6 +82,12 @@ public struct Action: Sendable, Equatable {
     public var reason: String?
     /// Severity rank for escalations (0 low ... 3 critical).
     public var severity: Int
+    /// `once per` period in seconds, and its key (index in ``Program/keyPaths``, -1: global).
+    public var oncePer: Double? = nil
+    public var oncePerKey: Int32 = -1
+    /// `cooldown` period in seconds, and its key.
+    public var cooldown: Double? = nil
+    public var cooldownKey: Int32 = -1
 }
 
 /// A rule ready to run.
@@ -139,8 +149,22 @@ public final class Program: @unchecked Sendable {
     /// Normalization stages of the rule set.
     public var stages: NormalizationStages { ruleSet.stages }
 
+    /// Field paths used as keys by windows, `once per` and cooldowns.
+    public let keyPaths: [[String]]
+    /// Whether each node depends on state (a window, `repeats`, or a rule that does).
+    public let nodeStateful: [Bool]
+    /// Whether each rule depends on state: such rules are decided in the sequential state stage.
+    public let ruleStateful: [Bool]
+    /// Stateless nodes whose values the state stage needs (children of stateful nodes, counted conditions).
+    public let frontier: [Int32]
+    /// Window and repeats nodes.
+    public let windowNodes: [Int32]
+    /// Whether any rule uses state (windows, once per, cooldowns).
+    public var isStateful: Bool { !windowNodes.isEmpty || rules.contains { $0.actions.contains { $0.oncePer != nil || $0.cooldown != nil } } }
+
     init(ruleSet: RuleSet, patterns: [[UInt8]], atoms: [Atom], regexes: [CompiledRegex], nodes: [Node], nodeSources: [(SourceFile, Span)],
-         rules: [CompiledRule], templates: [String: CompiledTemplate]) {
+         rules: [CompiledRule], templates: [String: CompiledTemplate], keyPaths: [[String]]) {
+        self.keyPaths = keyPaths
         self.ruleSet = ruleSet
         self.patterns = patterns
         self.automaton = AhoCorasick(patterns: patterns)
@@ -159,6 +183,44 @@ public final class Program: @unchecked Sendable {
         patternRules = pr
         self.templates = templates
         self.langs = ruleSet.langs
+        var stateful = [Bool?](repeating: nil, count: nodes.count)
+        func isStateful(_ n: Int32) -> Bool {
+            if let v = stateful[Int(n)] { return v }
+            let v: Bool
+            switch nodes[Int(n)] {
+            case .window, .repeats: v = true
+            case .and(let kids), .or(let kids): v = kids.contains { isStateful($0) }
+            case .not(let k): v = isStateful(k)
+            case .rule(let r): v = isStateful(rules[Int(r)].condition)
+            default: v = false
+            }
+            stateful[Int(n)] = v
+            return v
+        }
+        nodeStateful = nodes.indices.map { isStateful(Int32($0)) }
+        ruleStateful = rules.map { isStateful($0.condition) }
+        var frontier: [Int32] = []
+        var seen = Set<Int32>()
+        func collect(_ n: Int32) {
+            guard seen.insert(n).inserted else { return }
+            switch nodes[Int(n)] {
+            case .and(let kids), .or(let kids): for k in kids { isStateful(k) ? collect(k) : frontier.append(k) }
+            case .not(let k): isStateful(k) ? collect(k) : frontier.append(k)
+            case .rule(let r): collect(rules[Int(r)].condition)
+            case .window(let cond, _, _, _, _): frontier.append(cond)
+            default: break
+            }
+        }
+        for (i, r) in rules.enumerated() where ruleStateful[i] { collect(r.condition) }
+        var unique: [Int32] = []
+        for f in frontier where !unique.contains(f) { unique.append(f) }
+        self.frontier = unique
+        windowNodes = nodes.indices.compactMap { i in
+            switch nodes[i] {
+            case .window, .repeats: return Int32(i)
+            default: return nil
+            }
+        }
     }
 
     /// Number of rules that run on every comment (no text atom gates them).

@@ -44,6 +44,8 @@ public enum ErrorCatalog {
         "E046": ("missing argument", "This action needs an argument: `escalate TEAM`, `reply TEMPLATE`, `flag QUEUE`, `tag LABEL`."),
         "E047": ("bad test line", "A JSON-lines test file (`*.tests.jsonl`, next to the rule files) holds one test per line: `{\"name\": \"...\", \"comment\": {\"text\": \"...\"}, \"expect\": \"hide, flag moderation\"}`; `expect` uses the language's `expect` syntax, `\"todo\": true` marks a known gap."),
         "E048": ("unknown normalization stage", "`normalize except ...` turns stages off for the rule set. Stages: compatibility, invisible, confusables, case, accents, leetspeak, repeats, spacing."),
+        "E049": ("nested window", "A windowed count counts comments that satisfy a plain condition or rule; that condition cannot itself use a window or `repeats`."),
+        "E050": ("empty window", "Windows, `once per` periods and cooldowns are positive durations such as `15m`, `1h`, `24h`."),
         "W001": ("unknown field", "The field is not one of Vigie's documented input fields (see Grammar/input.schema.json). It may still be present in your comments; a missing field makes every comparison on it false."),
         "W002": ("template misses a language", "The rule set declares a language that this template has no variant for; comments in that language get the first variant."),
         "W003": ("rule hides and replies", "A hidden comment gets no public reply, so the reply of this rule never goes out."),

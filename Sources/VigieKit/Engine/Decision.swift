@@ -16,6 +16,9 @@ public struct DecidedAction: Sendable, Equatable {
     public var text: String?
     /// Which variant of the template was used (0-based).
     public var variant: Int?
+    /// For escalations of windowed rules: the count in the window, and the window.
+    public var count: Int?
+    public var window: String?
 }
 
 /// An action that a rule asked for but precedence removed.

@@ -70,6 +70,7 @@ public final class Evaluator {
     /// Creates an evaluator; `textField` is the dotted path of the text field.
     public init(program: Program, textField: String = "text") {
         self.program = program
+        self.state = StateStage(program: program)
         self.normalizer = Normalizer(stages: program.stages)
         self.textPath = textField.split(separator: ".").map { Array($0.utf8) }
         patternStamp = [UInt32](repeating: 0, count: program.patterns.count)
@@ -80,23 +81,43 @@ public final class Evaluator {
         nodeValue = [Bool](repeating: false, count: program.nodes.count)
     }
 
-    /// Evaluates one JSON line. With `trace`, records every condition's value and matches.
+    /// The sequential state stage used by ``evaluate(line:trace:)`` (windows, once per, cooldowns).
+    public let state: StateStage
+
+    /// Evaluates one JSON line in order, state included. With `trace`, records every condition's
+    /// value and matches.
     public func evaluate<C: Collection>(line: C, trace: Trace? = nil) -> LineResult where C.Element == UInt8 {
+        let p = partial(line: line, trace: trace)
+        if let e = p.error { return .error(code: e.code, message: e.message) }
+        return .decision(state.finish(p, trace: trace))
+    }
+
+    /// The first, stateless phase of a comment's evaluation: everything that does not depend on
+    /// the comments before it. Safe to run on several workers at once (one evaluator each);
+    /// ``StateStage/finish(_:trace:)`` completes it in input order.
+    public func partial<C: Collection>(line: C, trace: Trace? = nil) -> Partial where C.Element == UInt8 {
+        var p = Partial()
         do {
             try doc.parse(line)
         } catch {
-            return .error(code: error.message.hasPrefix("a comment must be") ? "not_object" : "invalid_json", message: error.description)
+            p.error = (error.message.hasPrefix("a comment must be") ? "not_object" : "invalid_json", error.description)
+            return p
         }
+        if let n = doc.lookup([Array("id".utf8)]) { p.id = Array(doc.raw(n)) }
+        let field = textPath.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".")
         guard let t = doc.lookup(textPath) else {
-            return .error(code: "no_text", message: "the comment has no `\(textPath.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "."))` field")
+            p.error = ("no_text", "the comment has no `\(field)` field")
+            return p
         }
         guard doc.kind(t) == .string else {
-            return .error(code: "no_text", message: "the `\(textPath.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "."))` field is \(doc.kind(t)), not a string")
+            p.error = ("no_text", "the `\(field)` field is \(doc.kind(t)), not a string")
+            return p
         }
-        return .decision(decide(textNode: t, trace: trace))
+        decide(textNode: t, trace: trace, into: &p)
+        return p
     }
 
-    func decide(textNode: Int, trace: Trace?) -> Decision {
+    func decide(textNode: Int, trace: Trace?, into p: inout Partial) {
         self.trace = trace
         warnings.removeAll(keepingCapacity: true)
         serial &+= 1
@@ -113,37 +134,56 @@ public final class Evaluator {
         wordStartsReady = false
         scan()
         commentTime = readCommentTime()
+        p.time = commentTime
 
-        var decision = Decision()
         if let l = doc.lookup([Array("lang".utf8)]), doc.kind(l) == .string, !doc.stringBytes(l).isEmpty {
             lang = doc.string(l).lowercased()
         } else {
             lang = text.withUnsafeBufferPointer { detector.detect(original: $0, normalized: normalized.bytes, candidates: program.langs) }
-            decision.langDetected = true
+            p.langDetected = true
         }
-        decision.lang = lang
+        p.lang = lang
 
         // Wake the rules gated by a fired pattern.
-        for p in fired { for r in program.patternRules[Int(p)] { ruleStamp[Int(r)] = serial } }
-        var matched: [CompiledRule] = []
-        for (i, r) in program.rules.enumerated() {
+        for f in fired { for r in program.patternRules[Int(f)] { ruleStamp[Int(r)] = serial } }
+        for (i, r) in program.rules.enumerated() where !program.ruleStateful[i] {
             guard r.gate == nil || ruleStamp[i] == serial else { continue }
             let v = eval(r.condition)
             trace?.rules[i] = v
-            if v { matched.append(r) }
+            if v { p.matched.append(Int32(i)) }
         }
-        decision.apply(matched)
-        for i in decision.actions.indices where decision.actions[i].kind == .reply {
-            render(&decision.actions[i])
+        if program.isStateful {
+            p.frontier = program.frontier.map { eval($0) }
+            p.keys = program.keyPaths.map { keyValue($0) }
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in normalized.bytes {
+                h ^= UInt64(b)
+                h = h &* 0x100_0000_01b3
+            }
+            p.textHash = h
         }
-        for i in decision.shadow.indices where decision.shadow[i].kind == .reply {
-            render(&decision.shadow[i])
+        // Render the replies that may go out: those of matched rules and of stateful rules.
+        for (i, r) in program.rules.enumerated() where program.ruleStateful[i] || p.matched.contains(Int32(i)) {
+            for a in r.actions where a.kind == .reply {
+                if let name = a.argument, p.replies[name] == nil { p.replies[name] = renderTemplate(name) }
+            }
         }
-        for i in decision.dropped.indices where decision.dropped[i].action.kind == .reply {
-            render(&decision.dropped[i].action)
+        p.warnings = warnings
+    }
+
+    /// The value of a key field as text: strings and numbers as written; for an object (such as
+    /// `author`), its `id` or else its `name`.
+    func keyValue(_ path: [String]) -> String? {
+        guard var n = doc.lookup(path.map { Array($0.utf8) }) else { return nil }
+        if doc.kind(n) == .object {
+            guard let inner = doc.member(n, Array("id".utf8)) ?? doc.member(n, Array("name".utf8)) else { return nil }
+            n = inner
         }
-        decision.warnings = warnings
-        return decision
+        switch doc.kind(n) {
+        case .string: return doc.string(n)
+        case .number, .bool: return String(decoding: doc.raw(n), as: UTF8.self)
+        default: return nil
+        }
     }
 
     /// Runs the shared automaton once over the normalized text.
@@ -297,6 +337,9 @@ public final class Evaluator {
                 return false
             }
             return list.contains(s) != negated
+        case .window, .repeats:
+            // Decided by the state stage, never in the stateless phase.
+            return false
         case .exists(let a):
             switch value(a) {
             case .missing, .null: return false

@@ -7,8 +7,8 @@ extension Evaluator {
     /// Renders a reply action's template for the current comment: picks the variant for the
     /// comment's language (the first variant when none matches), rotates between texts by a hash
     /// of the comment's id (or text), and fills placeholders safely.
-    func render(_ a: inout DecidedAction) {
-        guard let name = a.argument, let t = program.templates[name], !t.variants.isEmpty else { return }
+    func renderTemplate(_ name: String) -> (text: String, variant: Int)? {
+        guard let t = program.templates[name], !t.variants.isEmpty else { return nil }
         let variant = t.variants.first { $0.lang == lang } ?? t.variants[0]
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         let key: ArraySlice<UInt8> = doc.lookup([Array("id".utf8)]).map { doc.raw($0) } ?? text[...]
@@ -17,7 +17,6 @@ extension Evaluator {
             h = h &* 0x100_0000_01b3
         }
         let k = Int(h % UInt64(variant.texts.count))
-        a.variant = k
         var out = ""
         for part in variant.texts[k].parts {
             switch part {
@@ -27,7 +26,7 @@ extension Evaluator {
             }
         }
         if out.count > Evaluator.maxReplyLength { out = String(out.prefix(Evaluator.maxReplyLength - 1)) + "…" }
-        a.text = out
+        return (out, k)
     }
 
     /// The safe text of a placeholder, or nil when the value is missing or empty.

@@ -88,6 +88,8 @@ public struct DecisionWriter {
         case .escalate:
             w.key("team"); w.string(a.argument ?? "")
             w.key("severity"); w.string(a.severity ?? "normal")
+            if let c = a.count { w.key("count"); w.int(c) }
+            if let win = a.window { w.key("window"); w.string(win) }
         case .reply:
             w.key("template"); w.string(a.argument ?? "")
             if let t = a.text { w.key("text"); w.string(t) }

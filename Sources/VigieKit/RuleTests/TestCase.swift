@@ -25,6 +25,8 @@ public struct RuleTestCase {
     public var todo: Bool
     /// The comment, as a JSON object line.
     public var comment: [UInt8]
+    /// Comments evaluated before it, in order, with fresh state (for windows and cooldowns).
+    public var history: [[UInt8]] = []
     /// Expected actions (`not` ones included).
     public var expectations: [ActionSyntax]
     /// `expect nothing`.
@@ -41,7 +43,8 @@ public enum RuleTestDiscovery {
         for t in rs.tests {
             let (line, _) = t.file.location(of: t.decl.span.start)
             cases.append(RuleTestCase(name: t.decl.name.value, kind: .block, path: t.file.path, line: line, todo: t.decl.todo,
-                                      comment: json(t.decl.given), expectations: t.decl.expectations, expectNothing: t.decl.expectNothing))
+                                      comment: json(t.decl.given), history: t.decl.history.map(json), expectations: t.decl.expectations,
+                                      expectNothing: t.decl.expectNothing))
         }
         for r in rs.rules {
             for (examples, should) in [(r.decl.matchExamples, true), (r.decl.noMatchExamples, false)] {
@@ -52,7 +55,7 @@ public enum RuleTestDiscovery {
                     w.key("text"); w.string(e.value)
                     w.endObject()
                     cases.append(RuleTestCase(name: "\(r.decl.name.text): \(should ? "match" : "no match") \"\(e.value)\"", kind: .example(rule: r.decl.name.text, shouldMatch: should),
-                                              path: r.file.path, line: line, todo: false, comment: w.bytes, expectations: [], expectNothing: false))
+                                              path: r.file.path, line: line, todo: false, comment: w.bytes, history: [], expectations: [], expectNothing: false))
                 }
             }
         }
@@ -105,7 +108,7 @@ public enum RuleTestDiscovery {
             let name = doc.member(doc.root, Array("name".utf8)).flatMap { doc.kind($0) == .string ? doc.string($0) : nil } ?? "\((path as NSString).lastPathComponent):\(i + 1)"
             let todo = doc.member(doc.root, Array("todo".utf8)).map { doc.kind($0) == .bool && doc.bool($0) } ?? false
             cases.append(RuleTestCase(name: name, kind: .jsonl, path: path, line: i + 1, todo: todo, comment: Array(doc.raw(c)),
-                                      expectations: parsed.actions, expectNothing: parsed.nothing))
+                                      history: [], expectations: parsed.actions, expectNothing: parsed.nothing))
         }
     }
 

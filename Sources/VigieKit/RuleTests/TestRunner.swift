@@ -45,7 +45,7 @@ public enum RuleTestRunner {
     public static func run(_ program: Program, _ cases: [RuleTestCase], filter: String? = nil) -> RuleTestReport {
         var report = RuleTestReport()
         report.rules = program.rules.map(\.name)
-        let evaluator = Evaluator(program: program)
+        var evaluator = Evaluator(program: program)
         var asserted = Set<String>()
         var assertedKinds = Set<String>()
         for c in cases {
@@ -53,6 +53,9 @@ public enum RuleTestRunner {
             for e in c.expectations {
                 if let a = e.argument { asserted.insert("\(e.kind.rawValue) \(a.text)") } else { assertedKinds.insert(e.kind.rawValue) }
             }
+            // Each test starts from empty state: windows and cooldowns see only its own comments.
+            if program.isStateful { evaluator = Evaluator(program: program) }
+            for h in c.history { _ = evaluator.evaluate(line: h) }
             let trace = Trace()
             var result = RuleTestResult(test: c, status: .passed)
             switch evaluator.evaluate(line: c.comment, trace: trace) {

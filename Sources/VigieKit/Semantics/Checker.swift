@@ -73,6 +73,7 @@ enum Checker {
                 case .hide: hides = true
                 case .reply:
                     reply = a
+                    if let w = a.cooldown { checkWindow(w, file: r.file, into: &d) }
                     if let n = a.argument {
                         usedTemplates.insert(n.text)
                         if templateFirst[n.text] == nil {
@@ -80,6 +81,7 @@ enum Checker {
                         }
                     }
                 case .escalate:
+                    if let w = a.oncePer { checkWindow(w, file: r.file, into: &d) }
                     if let s = a.severity, !severities.contains(s.text) {
                         d.append(Diagnostic("E037", .error, "unknown severity `\(s.text)`", file: r.file, span: s.span, label: "not a severity",
                                             help: closestName(to: s.text, among: severities).map { "did you mean `\($0)`?" } ?? "severities are low, normal, high, critical"))
@@ -276,6 +278,38 @@ enum Checker {
             if case .list(let n) = terms, listFirst[n.text] == nil { d.append(unknown("E031", "list", n, file, lists)) }
         case .exists(let v, _): _ = checkValue(v, file: file, into: &d)
         case .constant: break
+        case .windowCount(let inner, let window, _, let rhs, _):
+            sub(inner)
+            if containsWindow(inner) {
+                d.append(Diagnostic("E049", .error, "a windowed count cannot count another window", file: file, span: inner.span,
+                                    help: "count a rule or a plain condition: `count(rule plainte, window 15m) >= 30`"))
+            }
+            checkWindow(window, file: file, into: &d)
+            if checkValue(rhs, file: file, into: &d) != .number {
+                d.append(Diagnostic("E038", .error, "a count compares with a number", file: file, span: rhs.span))
+            }
+        case .repeats(let window, _, let rhs, _):
+            checkWindow(window, file: file, into: &d)
+            if checkValue(rhs, file: file, into: &d) != .number {
+                d.append(Diagnostic("E038", .error, "a count compares with a number", file: file, span: rhs.span))
+            }
+        }
+    }
+
+    static func checkWindow(_ w: WindowSyntax, file: SourceFile, into d: inout [Diagnostic]) {
+        if w.seconds <= 0 {
+            d.append(Diagnostic("E050", .error, "a window or period must be longer than zero", file: file, span: w.span))
+        }
+        if let key = w.key { _ = checkValue(.field(key, w.span), file: file, into: &d) }
+    }
+
+    /// Whether a condition uses a window (directly; rule references are checked at compile time).
+    static func containsWindow(_ e: Expr) -> Bool {
+        switch e {
+        case .windowCount, .repeats: return true
+        case .and(let a, let b), .or(let a, let b): return containsWindow(a) || containsWindow(b)
+        case .not(let a, _): return containsWindow(a)
+        default: return false
         }
     }
 
@@ -327,7 +361,7 @@ enum Checker {
         case .and(let a, let b), .or(let a, let b):
             collectRefs(a, f)
             collectRefs(b, f)
-        case .not(let a, _), .count(let a, _, _, _): collectRefs(a, f)
+        case .not(let a, _), .count(let a, _, _, _), .windowCount(let a, _, _, _, _): collectRefs(a, f)
         case .ruleRef(let n, _): f(n)
         default: break
         }

@@ -157,6 +157,10 @@ public indirect enum Expr: Sendable {
     case matches(subject: ValueSyntax, pattern: String, flags: String, patternStart: Int, span: Span)
     /// `count(TEXT-PREDICATE) OP N`: how many times the terms occur.
     case count(Expr, CompareOp, ValueSyntax, Span)
+    /// `count(CONDITION, window 15m [by KEY]) OP N`: comments satisfying the condition in the window.
+    case windowCount(Expr, window: WindowSyntax, CompareOp, ValueSyntax, Span)
+    /// `repeats(window 10m [by KEY]) OP N`: comments with the same normalized text in the window.
+    case repeats(window: WindowSyntax, CompareOp, ValueSyntax, Span)
     /// `A OP B`.
     case compare(ValueSyntax, CompareOp, ValueSyntax, Span)
     /// `A [not] in [..] | LIST`.
@@ -171,11 +175,21 @@ public indirect enum Expr: Sendable {
         switch self {
         case .and(let a, let b), .or(let a, let b): return a.span.merged(with: b.span)
         case .not(_, let s), .ruleRef(_, let s), .count(_, _, _, let s), .compare(_, _, _, let s), .isIn(_, _, _, let s),
-            .exists(_, let s), .constant(_, let s):
+            .exists(_, let s), .constant(_, let s), .windowCount(_, _, _, _, let s), .repeats(_, _, _, let s):
             return s
         case .text(_, _, _, _, _, let s), .matches(_, _, _, _, let s): return s
         }
     }
+}
+
+/// `window 15m [by author]`: an event-time window, global or per key.
+public struct WindowSyntax: Sendable {
+    /// Its length in seconds.
+    public var seconds: Double
+    /// The key's field path (`author`, `thread`), or nil for one global window.
+    public var key: [Name]?
+    /// Where it is written.
+    public var span: Span
 }
 
 /// `near [any|all] TERMS within N words`.
@@ -208,6 +222,10 @@ public struct ActionSyntax: Sendable {
     public var negated: Bool = false
     /// In tests: `hide by insulte`, the rule expected to ask for it.
     public var byRule: Name? = nil
+    /// `escalate ... once per 1h [per KEY]`: at most one escalation per period.
+    public var oncePer: WindowSyntax? = nil
+    /// `reply ... cooldown 24h per author`: at most one reply per key and period.
+    public var cooldown: WindowSyntax? = nil
     /// The whole action.
     public var span: Span
 }
@@ -228,8 +246,10 @@ public struct TestDecl: Sendable {
     public var name: StringLit
     /// A known gap: reported, not failed.
     public var todo: Bool
-    /// The comment.
+    /// The comment (the last one when the test gives several).
     public var given: GivenValue
+    /// Earlier comments, in order, for tests of windows and cooldowns (`given [ {...}, {...} ]`).
+    public var history: [GivenValue] = []
     /// Expected actions; empty with `expectNothing` for `expect nothing`.
     public var expectations: [ActionSyntax]
     /// `expect nothing`.

@@ -317,10 +317,16 @@ public struct Parser {
                 a.argument = try name("a team name after `escalate`")
             }
             if eatWord("severity") { a.severity = try name("a severity (low, normal, high, critical)") }
+            if !allowNegation, tok.isWord("once") {
+                advance()
+                try expectWord("per", help: "write `once per 1h`")
+                a.oncePer = try parsePeriod(keyWord: "per")
+            }
         case .reply:
             if !allowNegation || argumentFollows {
                 a.argument = try name("a template name after `reply`")
             }
+            if !allowNegation, eatWord("cooldown") { a.cooldown = try parsePeriod(keyWord: "per") }
         case .flag:
             if !allowNegation || argumentFollows {
                 a.argument = try name("a queue name after `flag`")
@@ -374,10 +380,30 @@ public struct Parser {
             let t = advance()
             return .constant(t.text == "true", t.span)
         }
+        if tok.isWord("repeats"), peek(1).kind == .lparen {
+            advance()
+            advance()
+            let window = try parseWindow()
+            _ = try expect(.rparen, "`)`")
+            guard let op = compareOp() else {
+                throw fail("E018", "expected a comparison after `repeats(...)`, found \(describe(tok))", help: "write for example `repeats(window 10m by author) >= 3`")
+            }
+            let rhs = try parseValue()
+            return .repeats(window: window, op, rhs, Span(start, previousEnd))
+        }
         if tok.isWord("count"), peek(1).kind == .lparen {
             advance()
             advance()
             let inner = try parseCondition()
+            if eat(.comma) {
+                let window = try parseWindow()
+                _ = try expect(.rparen, "`)`")
+                guard let op = compareOp() else {
+                    throw fail("E018", "expected a comparison after `count(...)`, found \(describe(tok))", help: "write for example `count(rule plainte, window 15m) >= 30`")
+                }
+                let rhs = try parseValue()
+                return .windowCount(inner, window: window, op, rhs, Span(start, previousEnd))
+            }
             guard case .text = inner else {
                 throw fail("E017", "`count(...)` takes a text predicate such as `text has any insultes`", at: inner.span)
             }
@@ -409,6 +435,31 @@ public struct Parser {
         throw fail("E019", "expected an operator after this value, found \(describe(tok))", label: "expected an operator",
                    help: suggestionHelp(for: tok, among: ["has", "contains", "matches", "in", "exists", "starts", "ends"])
                        ?? "operators are: \(ops.joined(separator: ", "))")
+    }
+
+    /// `window DURATION [by FIELD.PATH]`.
+    private mutating func parseWindow() throws -> WindowSyntax {
+        let start = tok.span.start
+        try expectWord("window", help: "write `window 15m` or `window 15m by author`")
+        let d = try expect(.duration, "a duration such as `15m`")
+        var key: [Name]?
+        if eatWord("by") { key = try fieldPath() }
+        return WindowSyntax(seconds: d.number, key: key, span: Span(start, previousEnd))
+    }
+
+    /// `period DURATION [per FIELD.PATH]` after `once per` or `cooldown`.
+    private mutating func parsePeriod(keyWord: String) throws -> WindowSyntax {
+        let start = tok.span.start
+        let d = try expect(.duration, "a duration such as `1h`")
+        var key: [Name]?
+        if eatWord(keyWord) { key = try fieldPath() }
+        return WindowSyntax(seconds: d.number, key: key, span: Span(start, previousEnd))
+    }
+
+    private mutating func fieldPath() throws -> [Name] {
+        var path = [try name("a field such as `author` or `thread`")]
+        while eat(.dot) { path.append(try name("a field name after `.`")) }
+        return path
     }
 
     private mutating func compareOp() -> CompareOp? {
@@ -535,7 +586,23 @@ public struct Parser {
         let todo = eatWord("todo")
         _ = try expect(.lbrace, "`{`")
         try expectWord("given", help: "a test reads `test \"name\" { given { text: \"...\" } expect ... }`")
-        let given = try parseGivenObject()
+        var history: [GivenValue] = []
+        let given: GivenValue
+        if tok.kind == .lbracket {
+            // Several comments in order; the expectation is about the last one.
+            let open = advance()
+            var items: [GivenValue] = []
+            while tok.kind == .lbrace {
+                items.append(try parseGivenObject())
+                if !eat(.comma) { break }
+            }
+            _ = try expect(.rbracket, "`]`")
+            guard let last = items.popLast() else { throw fail("E026", "`given [...]` needs at least one comment", at: open.span) }
+            history = items
+            given = last
+        } else {
+            given = try parseGivenObject()
+        }
         var expectations: [ActionSyntax] = []
         var nothing = false
         while eatWord("expect") {
@@ -549,7 +616,7 @@ public struct Parser {
             throw fail("E025", "expected `expect` in test, found \(describe(tok))", help: "write `expect hide`, `expect reply TEMPLATE, tag LABEL` or `expect nothing`")
         }
         _ = try expect(.rbrace, "`}` to close the test")
-        return TestDecl(name: n, todo: todo, given: given, expectations: expectations, expectNothing: nothing, span: Span(start, previousEnd))
+        return TestDecl(name: n, todo: todo, given: given, history: history, expectations: expectations, expectNothing: nothing, span: Span(start, previousEnd))
     }
 
     private mutating func parseGivenObject() throws -> GivenValue {

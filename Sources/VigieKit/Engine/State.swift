@@ -1,0 +1,305 @@
+import Foundation
+
+/// What the stateless phase of evaluation hands to the state stage for one comment.
+public struct Partial: Sendable {
+    /// Error code and message when the line could not be used.
+    public var error: (code: String, message: String)?
+    /// The comment's `id` as raw JSON.
+    public var id: [UInt8]?
+    /// Language, and whether it was detected.
+    public var lang = ""
+    public var langDetected = false
+    /// Stateless rules whose condition held (indexes in evaluation order).
+    public var matched: [Int32] = []
+    /// Values of ``Program/frontier`` nodes.
+    public var frontier: [Bool] = []
+    /// Values of ``Program/keyPaths`` (nil when missing).
+    public var keys: [String?] = []
+    /// Event time (seconds since 1970) when the comment has one.
+    public var time: Double?
+    /// Hash of the normalized text (for `repeats`).
+    public var textHash: UInt64 = 0
+    /// Rendered replies by template name.
+    public var replies: [String: (text: String, variant: Int)] = [:]
+    /// Problems met while evaluating.
+    public var warnings: [String] = []
+
+    /// Creates an empty partial result.
+    public init() {}
+}
+
+/// The sequential stage of evaluation: event-time windows, `repeats`, `once per` and reply
+/// cooldowns. It sees comments in input order, so results do not depend on the number of
+/// workers, and it never reads the wall clock.
+///
+/// Time: each comment's time is its `timestamp` (or `created_at`). A comment without one takes
+/// the latest time seen so far (0 before any). Comments may arrive out of order by up to
+/// ``lateness``; an older one is counted at `latest − lateness` and the output says so.
+///
+/// Memory: events older than `latest − window − lateness` are dropped; each window keeps at most
+/// ``maxKeys`` keys — past that, expired keys go first, then the least recently seen.
+public final class StateStage {
+    let program: Program
+    /// How far behind the latest time a comment may be and still be counted at its own time.
+    public var lateness: Double = 300
+    /// The most keys one window keeps.
+    public var maxKeys = 1_000_000
+    /// The most events one key keeps in one window.
+    public var maxEventsPerKey = 100_000
+    /// The latest event time seen.
+    public private(set) var watermark: Double?
+
+    struct Events {
+        var times: [Double] = []
+        var hashes: [UInt64] = []
+        var head = 0
+        var lastSeen: Double = 0
+    }
+
+    var windows: [[String: Events]]
+    var once: [String: Double] = [:]
+    var cooldowns: [String: Double] = [:]
+    let frontierIndex: [Int32: Int]
+    let windowIndex: [Int32: Int]
+    var sinceSweep = 0
+
+    /// Creates an empty state for `program`.
+    public init(program: Program) {
+        self.program = program
+        windows = Array(repeating: [:], count: program.windowNodes.count)
+        var fi: [Int32: Int] = [:]
+        for (i, n) in program.frontier.enumerated() { fi[n] = i }
+        frontierIndex = fi
+        var wi: [Int32: Int] = [:]
+        for (i, n) in program.windowNodes.enumerated() { wi[n] = i }
+        windowIndex = wi
+    }
+
+    /// Number of keys held across all windows.
+    public var keyCount: Int { windows.reduce(0) { $0 + $1.count } + once.count + cooldowns.count }
+
+    /// Completes a comment's decision in input order.
+    public func finish(_ p: Partial, trace: Trace? = nil) -> Decision {
+        var d = Decision()
+        d.lang = p.lang
+        d.langDetected = p.langDetected
+        d.warnings = p.warnings
+        var now = watermark ?? 0
+        if let t = p.time {
+            if let w = watermark, t < w - lateness {
+                now = w - lateness
+                d.warnings.append("timestamp is \(formatDuration(w - t)) behind the latest one (more than the \(formatDuration(lateness)) allowed): counted as \(formatDuration(w - now)) behind")
+            } else {
+                now = t
+            }
+            watermark = max(watermark ?? t, t)
+        }
+        var matched = p.matched
+        if program.isStateful {
+            record(p, at: now)
+            var memo: [Int32: Bool] = [:]
+            for (i, r) in program.rules.enumerated() where program.ruleStateful[i] {
+                let v = value(r.condition, p, now, &memo, trace)
+                trace?.rules[i] = v
+                if v { matched.append(Int32(i)) }
+            }
+            matched.sort()
+            sinceSweep += 1
+            if sinceSweep >= 10_000 {
+                sweep()
+                sinceSweep = 0
+            }
+        }
+        d.apply(matched.map { program.rules[Int($0)] })
+        fill(&d, p, now)
+        return d
+    }
+
+    /// Adds the comment to every window it counts in.
+    func record(_ p: Partial, at now: Double) {
+        for (wi, n) in program.windowNodes.enumerated() {
+            switch program.nodes[Int(n)] {
+            case .window(let cond, _, let key, _, _):
+                guard let fi = frontierIndex[cond], p.frontier[fi], let k = keyString(key, p) else { continue }
+                insert(wi, k, now, 0)
+            case .repeats(_, let key, _, _):
+                guard let k = keyString(key, p) else { continue }
+                insert(wi, k, now, p.textHash)
+            default: break
+            }
+        }
+    }
+
+    func keyString(_ key: Int32, _ p: Partial) -> String? { key < 0 ? "" : p.keys[Int(key)] }
+
+    func insert(_ wi: Int, _ key: String, _ t: Double, _ hash: UInt64) {
+        var e = windows[wi][key] ?? Events()
+        if e.times.count - e.head >= maxEventsPerKey { e.head += 1 }
+        var i = e.times.count
+        while i > e.head, e.times[i - 1] > t { i -= 1 }
+        e.times.insert(t, at: i)
+        e.hashes.insert(hash, at: i)
+        e.lastSeen = max(e.lastSeen, t)
+        windows[wi][key] = e
+        if windows[wi].count > maxKeys { evict(wi) }
+    }
+
+    /// How many events of window `wi`, key `key`, fall in `(now − seconds, now]` (with `hash` when given).
+    func count(_ wi: Int, _ key: String, _ now: Double, _ seconds: Double, hash: UInt64?) -> Int {
+        guard let e = windows[wi][key] else { return 0 }
+        var c = 0
+        var i = e.times.count - 1
+        while i >= e.head, e.times[i] > now - seconds {
+            if e.times[i] <= now, hash == nil || e.hashes[i] == hash! { c += 1 }
+            i -= 1
+        }
+        return c
+    }
+
+    func value(_ n: Int32, _ p: Partial, _ now: Double, _ memo: inout [Int32: Bool], _ trace: Trace?) -> Bool {
+        if let v = memo[n] { return v }
+        guard program.nodeStateful[Int(n)] else { return frontierIndex[n].map { p.frontier[$0] } ?? false }
+        let v: Bool
+        switch program.nodes[Int(n)] {
+        case .and(let kids): v = kids.allSatisfy { value($0, p, now, &memo, trace) }
+        case .or(let kids): v = kids.contains { value($0, p, now, &memo, trace) }
+        case .not(let k): v = !value(k, p, now, &memo, trace)
+        case .rule(let r): v = value(program.rules[Int(r)].condition, p, now, &memo, trace)
+        case .window(_, let seconds, let key, let op, let rhs):
+            guard let k = keyString(key, p) else {
+                trace?.nodes[n] = NodeTrace(value: false, note: "key field \(program.keyPaths[Int(key)].joined(separator: ".")) is missing")
+                memo[n] = false
+                return false
+            }
+            let c = count(windowIndex[n]!, k, now, seconds, hash: nil)
+            v = compareNumbers(Double(c), op, rhs)
+            trace?.nodes[n] = NodeTrace(value: v, note: "count = \(c) in the last \(formatDuration(seconds))")
+        case .repeats(let seconds, let key, let op, let rhs):
+            guard let k = keyString(key, p) else {
+                trace?.nodes[n] = NodeTrace(value: false, note: "key field \(program.keyPaths[Int(key)].joined(separator: ".")) is missing")
+                memo[n] = false
+                return false
+            }
+            let c = count(windowIndex[n]!, k, now, seconds, hash: p.textHash)
+            v = compareNumbers(Double(c), op, rhs)
+            trace?.nodes[n] = NodeTrace(value: v, note: "same text \(c) time\(c == 1 ? "" : "s") in the last \(formatDuration(seconds))")
+        default: v = false
+        }
+        if trace != nil, trace?.nodes[n] == nil { trace?.nodes[n] = NodeTrace(value: v) }
+        memo[n] = v
+        return v
+    }
+
+    /// The first window of a rule's condition, with its count now (for escalations).
+    func firstWindow(_ n: Int32, _ p: Partial, _ now: Double) -> (Int, Double)? {
+        switch program.nodes[Int(n)] {
+        case .window(_, let seconds, let key, _, _):
+            guard let k = keyString(key, p) else { return nil }
+            return (count(windowIndex[n]!, k, now, seconds, hash: nil), seconds)
+        case .repeats(let seconds, let key, _, _):
+            guard let k = keyString(key, p) else { return nil }
+            return (count(windowIndex[n]!, k, now, seconds, hash: p.textHash), seconds)
+        case .and(let kids), .or(let kids):
+            for k in kids { if let w = firstWindow(k, p, now) { return w } }
+            return nil
+        case .not(let k): return firstWindow(k, p, now)
+        case .rule(let r): return firstWindow(program.rules[Int(r)].condition, p, now)
+        default: return nil
+        }
+    }
+
+    /// Rendered replies, window counts on escalations, `once per` and cooldowns.
+    func fill(_ d: inout Decision, _ p: Partial, _ now: Double) {
+        var kept: [DecidedAction] = []
+        for var a in d.actions {
+            guard let ri = program.ruleIndex[a.rule] else {
+                kept.append(a)
+                continue
+            }
+            let rule = program.rules[ri]
+            let action = rule.actions.first { $0.kind == a.kind && $0.argument == a.argument }
+            switch a.kind {
+            case .escalate:
+                if let (c, w) = firstWindow(rule.condition, p, now) {
+                    a.count = c
+                    a.window = formatDuration(w)
+                }
+                if let action, let period = action.oncePer {
+                    if let k = keyString(action.oncePerKey, p) {
+                        let key = "\(rule.name)\u{0}\(a.argument ?? "")\u{0}\(k)"
+                        if let last = once[key], now - last < period {
+                            d.dropped.append(DroppedAction(action: a, why: "once per \(formatDuration(period)): already escalated \(formatDuration(now - last)) ago"))
+                            continue
+                        }
+                        once[key] = now
+                    }
+                }
+            case .reply:
+                if let r = a.argument.flatMap({ p.replies[$0] }) {
+                    a.text = r.text
+                    a.variant = r.variant
+                }
+                if let action, let period = action.cooldown, let k = keyString(action.cooldownKey, p) {
+                    let key = "\(rule.name)\u{0}\(a.argument ?? "")\u{0}\(k)"
+                    if let last = cooldowns[key], now - last < period {
+                        d.dropped.append(DroppedAction(action: a, why: "cooldown \(formatDuration(period)): already replied \(formatDuration(now - last)) ago"))
+                        continue
+                    }
+                    cooldowns[key] = now
+                }
+            default: break
+            }
+            kept.append(a)
+        }
+        d.actions = kept
+        for i in d.shadow.indices where d.shadow[i].kind == .reply {
+            if let r = d.shadow[i].argument.flatMap({ p.replies[$0] }) {
+                d.shadow[i].text = r.text
+                d.shadow[i].variant = r.variant
+            }
+        }
+        for i in d.dropped.indices where d.dropped[i].action.kind == .reply && d.dropped[i].action.text == nil {
+            if let r = d.dropped[i].action.argument.flatMap({ p.replies[$0] }) {
+                d.dropped[i].action.text = r.text
+                d.dropped[i].action.variant = r.variant
+            }
+        }
+    }
+
+    /// Drops expired events and keys.
+    func sweep() {
+        guard let w = watermark else { return }
+        for (wi, n) in program.windowNodes.enumerated() {
+            let seconds: Double
+            switch program.nodes[Int(n)] {
+            case .window(_, let s, _, _, _), .repeats(let s, _, _, _): seconds = s
+            default: continue
+            }
+            let horizon = w - seconds - lateness
+            for (k, var e) in windows[wi] {
+                while e.head < e.times.count, e.times[e.head] <= horizon { e.head += 1 }
+                if e.head == e.times.count {
+                    windows[wi][k] = nil
+                } else if e.head > 64, e.head * 2 > e.times.count {
+                    e.times.removeFirst(e.head)
+                    e.hashes.removeFirst(e.head)
+                    e.head = 0
+                    windows[wi][k] = e
+                } else {
+                    windows[wi][k] = e
+                }
+            }
+        }
+        let longest = program.rules.flatMap { $0.actions.compactMap { max($0.oncePer ?? 0, $0.cooldown ?? 0) } }.max() ?? 0
+        once = once.filter { w - $0.value < longest + lateness }
+        cooldowns = cooldowns.filter { w - $0.value < longest + lateness }
+    }
+
+    /// Keeps window `wi` under ``maxKeys``: expired keys first, then the least recently seen tenth.
+    func evict(_ wi: Int) {
+        sweep()
+        guard windows[wi].count > maxKeys else { return }
+        let victims = windows[wi].sorted { $0.value.lastSeen < $1.value.lastSeen }.prefix(max(1, maxKeys / 10))
+        for (k, _) in victims { windows[wi][k] = nil }
+    }
+}
