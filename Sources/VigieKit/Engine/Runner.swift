@@ -22,6 +22,33 @@ public struct RunStats: Sendable {
     /// Creates empty counts.
     public init() {}
 
+    /// Adds another worker's counts.
+    public mutating func merge(_ o: RunStats) {
+        lines += o.lines
+        errors += o.errors
+        errorCodes.merge(o.errorCodes, uniquingKeysWith: +)
+        actions.merge(o.actions, uniquingKeysWith: +)
+        rules.merge(o.rules, uniquingKeysWith: +)
+        shadowActions.merge(o.shadowActions, uniquingKeysWith: +)
+        tags.merge(o.tags, uniquingKeysWith: +)
+        regexLimits += o.regexLimits
+    }
+
+    /// Counts one decision.
+    mutating func count(_ d: Decision) {
+        for a in d.actions { actions[a.kind.rawValue, default: 0] += 1 }
+        for r in d.matchedRules { rules[r, default: 0] += 1 }
+        for a in d.shadow { shadowActions[a.kind.rawValue, default: 0] += 1 }
+        for t in d.tags { tags[t, default: 0] += 1 }
+        regexLimits += d.warnings.filter { $0.contains("match limit") }.count
+    }
+
+    /// Counts one error record.
+    mutating func countError(_ code: String) {
+        errors += 1
+        errorCodes[code, default: 0] += 1
+    }
+
     /// A human-readable summary.
     public func render(seconds: Double) -> String {
         var out = "vigie: \(lines) line\(lines == 1 ? "" : "s"), \(errors) error record\(errors == 1 ? "" : "s")"
@@ -58,19 +85,60 @@ public struct RunOptions: Sendable {
     public var explain = false
     /// Lines longer than this get an error record (their bytes are skipped, not kept in memory).
     public var maxLineBytes = 16 << 20
+    /// Worker threads (1: everything on the calling thread).
+    public var jobs = 1
+    /// Lines per batch handed to a worker.
+    public var batchLines = 256
     /// Creates default options.
     public init() {}
 }
 
+/// What the reader, the workers and the writer share, behind one lock.
+final class Pipeline: @unchecked Sendable {
+    let lock = NSCondition()
+    /// Batches waiting for a worker.
+    var queue: [Batch] = []
+    /// Batches in input order, waiting to be written.
+    var inFlight: [Batch] = []
+    /// The reader reached the end of the input.
+    var finished = false
+    /// The writer cannot go on (closed output).
+    var stop = false
+}
+
+/// A run of input lines handed to a worker, and what it produced.
+final class Batch: @unchecked Sendable {
+    var data: [UInt8] = []
+    var ranges: [Range<Int>] = []
+    /// Lines replaced by an error before evaluation (too long), by index in the batch.
+    var tooLong: [Int: Int] = [:]
+    var firstLine = 0
+    /// Flush output after this batch (the input had nothing more ready).
+    var flush = false
+    var partials: [Partial] = []
+    var explains: [[UInt8]?] = []
+    var output: [UInt8] = []
+    var done = false
+}
+
 /// Runs JSON lines through a program: one output line per input line, in order, flushed
 /// whenever the input has no more data ready (so interactive pipes see each decision at once).
+///
+/// With `jobs > 1`, a reader thread cuts the input into batches, workers run the stateless
+/// phase of evaluation (each with its own ``Evaluator`` and scratch space), and the calling
+/// thread finishes each batch in input order through the single ``StateStage`` and writes it.
+/// The output is the same for any number of workers.
 public final class StreamRunner {
     let program: Program
     let options: RunOptions
     let evaluator: Evaluator
     var writer: DecisionWriter
+    /// The state stage (windows, once per, cooldowns) shared by every comment, in order.
+    public var state: StateStage { evaluator.state }
     /// Counts so far.
     public private(set) var stats = RunStats()
+    /// Called after each batch is written (used to save state periodically).
+    public var afterBatch: (() -> Void)?
 
     /// Creates a runner.
     public init(program: Program, options: RunOptions) {
@@ -82,72 +150,215 @@ public final class StreamRunner {
 
     /// Processes one line (without its line end) and returns the output line.
     public func process(line: ArraySlice<UInt8>, number: Int) -> [UInt8] {
-        stats.lines += 1
+        let trace = options.explain ? Trace() : nil
+        let (p, explain) = Self.phaseOne(evaluator, line, number, trace)
+        return finish(p, number, explain)
+    }
+
+    /// The stateless phase for one line: error checks that need no JSON, then ``Evaluator/partial(line:trace:)``.
+    static func phaseOne(_ ev: Evaluator, _ line: ArraySlice<UInt8>, _ number: Int, _ trace: Trace?) -> (Partial, [UInt8]?) {
         var body = line
         if body.last == 0x0D { body = body.dropLast() }
         if number == 1, body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-            return error(number, nil, "empty_line", "empty line")
+            var p = Partial()
+            p.error = ("empty_line", "empty line")
+            return (p, nil)
         }
-        let trace = options.explain ? Trace() : nil
-        switch evaluator.evaluate(line: body, trace: trace) {
-        case .error(let code, let message):
-            var id: ArraySlice<UInt8>?
-            if code != "invalid_json", let n = evaluator.doc.lookup([Array("id".utf8)]) { id = evaluator.doc.raw(n) }
-            return error(number, id, code, message)
-        case .decision(let d):
-            for a in d.actions { stats.actions[a.kind.rawValue, default: 0] += 1 }
-            for r in d.matchedRules { stats.rules[r, default: 0] += 1 }
-            for a in d.shadow { stats.shadowActions[a.kind.rawValue, default: 0] += 1 }
-            for t in d.tags { stats.tags[t, default: 0] += 1 }
-            stats.regexLimits += d.warnings.filter { $0.contains("match limit") }.count
-            let id = evaluator.doc.lookup([Array("id".utf8)]).map { evaluator.doc.raw($0) }
-            let traceJSON = trace.map { Explainer(evaluator: evaluator, decision: d, trace: $0).json() }
-            return writer.decisionLine(line: number, id: id, decision: d, trace: traceJSON)
-        }
+        let p = ev.partial(line: body, trace: trace)
+        guard let trace, p.error == nil else { return (p, nil) }
+        // The explain trace of the stateless phase (stateful rules are decided later).
+        var d = Decision()
+        d.lang = p.lang
+        d.langDetected = p.langDetected
+        d.apply(p.matched.map { ev.program.rules[Int($0)] })
+        return (p, Explainer(evaluator: ev, decision: d, trace: trace).json())
     }
 
-    func error(_ number: Int, _ id: ArraySlice<UInt8>?, _ code: String, _ message: String) -> [UInt8] {
-        stats.errors += 1
-        stats.errorCodes[code, default: 0] += 1
-        return writer.errorLine(line: number, id: id, code: code, message: message)
+    /// The sequential phase for one line: state, precedence, encoding, counts.
+    func finish(_ p: Partial, _ number: Int, _ explain: [UInt8]?) -> [UInt8] {
+        stats.lines += 1
+        if let e = p.error {
+            stats.countError(e.code)
+            return writer.errorLine(line: number, id: e.code == "invalid_json" ? nil : p.id.map { $0[...] }, code: e.code, message: e.message)
+        }
+        let d = state.finish(p)
+        stats.count(d)
+        return writer.decisionLine(line: number, id: p.id.map { $0[...] }, decision: d, trace: explain)
     }
 
-    /// Reads `input` to its end and writes one line per input line to `output`.
-    public func run(input: Int32, output: Int32) {
+    func tooLong(_ number: Int, _ size: Int) -> [UInt8] {
+        stats.lines += 1
+        stats.countError("line_too_long")
+        return writer.errorLine(line: number, id: nil, code: "line_too_long", message: "line of \(size) bytes is longer than --max-line-bytes \(options.maxLineBytes)")
+    }
+
+    /// Reads `input` to its end and writes one line per input line to `output`. Returns false
+    /// when the output could not be written (a closed pipe): the engine cannot go on.
+    @discardableResult
+    public func run(input: Int32, output: Int32) -> Bool {
+        if options.jobs <= 1 {
+            var ok = true
+            readBatches(input) { batch in
+                var out: [UInt8] = []
+                for (k, r) in batch.ranges.enumerated() {
+                    let n = batch.firstLine + k
+                    if let size = batch.tooLong[k] { out += tooLong(n, size) } else { out += process(line: batch.data[r], number: n) }
+                }
+                ok = ok && Self.writeAll(out, output)
+                afterBatch?()
+                return ok
+            }
+            return ok
+        }
+        return runParallel(input: input, output: output)
+    }
+
+    func runParallel(input: Int32, output: Int32) -> Bool {
+        let sh = Pipeline()
+        let lock = sh.lock
+        let maxInFlight = options.jobs * 4
+        let opts = options
+        var workers: [Thread] = []
+        for _ in 0..<options.jobs {
+            let ev = Evaluator(program: program, textField: options.textField)
+            let t = Thread {
+                while true {
+                    lock.lock()
+                    while sh.queue.isEmpty && !sh.finished && !sh.stop { lock.wait() }
+                    if sh.queue.isEmpty {
+                        lock.unlock()
+                        return
+                    }
+                    let b = sh.queue.removeFirst()
+                    lock.unlock()
+                    b.partials.reserveCapacity(b.ranges.count)
+                    for (k, r) in b.ranges.enumerated() where b.tooLong[k] == nil {
+                        let (p, e) = StreamRunner.phaseOne(ev, b.data[r], b.firstLine + k, opts.explain ? Trace() : nil)
+                        b.partials.append(p)
+                        b.explains.append(e)
+                    }
+                    lock.lock()
+                    b.done = true
+                    lock.broadcast()
+                    lock.unlock()
+                }
+            }
+            t.stackSize = 8 << 20
+            workers.append(t)
+            t.start()
+        }
+        // The reader runs on its own thread; this thread finishes and writes batches in order.
+        let reader = Thread { [self] in
+            readBatches(input) { b in
+                lock.lock()
+                while sh.inFlight.count >= maxInFlight && !sh.stop { lock.wait() }
+                if sh.stop {
+                    lock.unlock()
+                    return false
+                }
+                sh.queue.append(b)
+                sh.inFlight.append(b)
+                lock.broadcast()
+                lock.unlock()
+                return true
+            }
+            lock.lock()
+            sh.finished = true
+            lock.broadcast()
+            lock.unlock()
+        }
+        reader.stackSize = 8 << 20
+        reader.start()
+        var ok = true
+        while true {
+            lock.lock()
+            while (sh.inFlight.isEmpty || !sh.inFlight[0].done) && !(sh.finished && sh.inFlight.isEmpty) { lock.wait() }
+            if sh.inFlight.isEmpty {
+                lock.unlock()
+                break
+            }
+            let b = sh.inFlight.removeFirst()
+            lock.broadcast()
+            lock.unlock()
+            var out: [UInt8] = []
+            var next = 0
+            for (k, _) in b.ranges.enumerated() {
+                let n = b.firstLine + k
+                if let size = b.tooLong[k] {
+                    out += tooLong(n, size)
+                } else {
+                    out += finish(b.partials[next], n, b.explains[next])
+                    next += 1
+                }
+            }
+            if ok { ok = Self.writeAll(out, output) }
+            afterBatch?()
+            if !ok {
+                lock.lock()
+                sh.stop = true
+                lock.broadcast()
+                lock.unlock()
+            }
+        }
+        lock.lock()
+        sh.stop = true
+        lock.broadcast()
+        lock.unlock()
+        return ok
+    }
+
+    /// Cuts the input into batches of lines. A batch ends after `batchLines` lines or when a
+    /// read returned everything the input had ready. `body` returns false to stop reading.
+    func readBatches(_ fd: Int32, _ body: (Batch) -> Bool) {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var pending: [UInt8] = []
         var skipping = false  // inside a line longer than the limit
         var skippedBytes = 0
         var lineNumber = 0
-        var out: [UInt8] = []
-        out.reserveCapacity(1 << 20)
+        var batch = Batch()
+        batch.firstLine = 1
+        func emit(_ flush: Bool) -> Bool {
+            guard !batch.ranges.isEmpty else { return true }
+            batch.flush = flush
+            let ok = body(batch)
+            batch = Batch()
+            batch.firstLine = lineNumber + 1
+            return ok
+        }
+        func addLine(_ bytes: ArraySlice<UInt8>) {
+            let s = batch.data.count
+            batch.data += bytes
+            batch.ranges.append(s..<batch.data.count)
+        }
+        func addTooLong(_ size: Int) {
+            batch.tooLong[batch.ranges.count] = size
+            batch.ranges.append(batch.data.count..<batch.data.count)
+        }
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 break
             }
             if n == 0 { break }
             var start = 0
-            var i = 0
-            while i < n {
-                guard let nl = buffer[i..<n].firstIndex(of: 0x0A) else { break }
+            while start < n {
+                guard let nl = buffer[start..<n].firstIndex(of: 0x0A) else { break }
                 lineNumber += 1
                 if skipping {
-                    out += tooLong(lineNumber, skippedBytes + nl - start)
+                    addTooLong(skippedBytes + nl - start)
                     skipping = false
                     skippedBytes = 0
                 } else if pending.isEmpty {
-                    out += nl - start > options.maxLineBytes ? tooLong(lineNumber, nl - start) : process(line: buffer[start..<nl], number: lineNumber)
+                    if nl - start > options.maxLineBytes { addTooLong(nl - start) } else { addLine(buffer[start..<nl]) }
                 } else {
                     pending += buffer[start..<nl]
-                    out += pending.count > options.maxLineBytes ? tooLong(lineNumber, pending.count) : process(line: pending[...], number: lineNumber)
+                    if pending.count > options.maxLineBytes { addTooLong(pending.count) } else { addLine(pending[...]) }
                     pending.removeAll(keepingCapacity: true)
                 }
                 start = nl + 1
-                i = start
-                if out.count >= 1 << 20 { flush(&out, output) }
+                if batch.ranges.count >= options.batchLines, !emit(false) { return }
             }
             if start < n {
                 if skipping {
@@ -161,33 +372,28 @@ public final class StreamRunner {
                     }
                 }
             }
-            flush(&out, output)
+            if n < buffer.count, !emit(true) { return }
         }
         if skipping {
             lineNumber += 1
-            out += tooLong(lineNumber, skippedBytes)
+            addTooLong(skippedBytes)
         } else if !pending.isEmpty {
             lineNumber += 1
-            out += process(line: pending[...], number: lineNumber)
+            addLine(pending[...])
         }
-        flush(&out, output)
+        _ = emit(true)
     }
 
-    func tooLong(_ number: Int, _ size: Int) -> [UInt8] {
-        stats.lines += 1
-        return error(number, nil, "line_too_long", "line of \(size) bytes is longer than --max-line-bytes \(options.maxLineBytes)")
-    }
-
-    func flush(_ out: inout [UInt8], _ fd: Int32) {
+    static func writeAll(_ out: [UInt8], _ fd: Int32) -> Bool {
         var off = 0
         while off < out.count {
             let w = out.withUnsafeBytes { write(fd, $0.baseAddress! + off, out.count - off) }
             if w < 0 {
                 if errno == EINTR { continue }
-                break
+                return false
             }
             off += w
         }
-        out.removeAll(keepingCapacity: true)
+        return true
     }
 }

@@ -47,7 +47,7 @@ public final class StateStage {
     /// The most events one key keeps in one window.
     public var maxEventsPerKey = 100_000
     /// The latest event time seen.
-    public private(set) var watermark: Double?
+    public internal(set) var watermark: Double?
 
     struct Events {
         var times: [Double] = []

@@ -1,15 +1,21 @@
 /// Turns a rule file's bytes into tokens. Lexical errors become `.invalid` tokens plus a
 /// diagnostic, and lexing goes on, so the parser can report every problem in a file.
+///
+/// Comments are skipped unless the lexer is created with `keepComments: true`, in which case each
+/// one becomes a `.comment` token (the formatter needs them; the parser does not).
 struct Lexer {
     let file: SourceFile
+    /// Whether `# ...` comments become `.comment` tokens instead of being skipped.
+    let keepComments: Bool
     private let b: [UInt8]
     private var i = 0
     private var sawNewline = true
     private var previous: Token?
     private(set) var diagnostics: [Diagnostic] = []
 
-    init(file: SourceFile) {
+    init(file: SourceFile, keepComments: Bool = false) {
         self.file = file
+        self.keepComments = keepComments
         self.b = file.bytes
         if b.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
     }
@@ -34,7 +40,7 @@ struct Lexer {
                 i += 1
             } else if c == 0x20 || c == 0x09 || c == 0x0D {
                 i += 1
-            } else if c == UInt8(ascii: "#") {
+            } else if c == UInt8(ascii: "#"), !keepComments {
                 while i < b.count, b[i] != 0x0A { i += 1 }
             } else {
                 break
@@ -44,11 +50,24 @@ struct Lexer {
 
     private mutating func next() -> Token {
         skipTrivia()
+        if keepComments, i < b.count, b[i] == UInt8(ascii: "#") { return scanComment() }
         let startsLine = sawNewline
         sawNewline = false
         var t = scan()
         t.startsLine = startsLine
         previous = t
+        return t
+    }
+
+    /// A comment token. It leaves `sawNewline` and `previous` alone, so the tokens around it are
+    /// exactly those of a lexer that skips comments (a regex after `matches # ...` still lexes).
+    private mutating func scanComment() -> Token {
+        let start = i
+        while i < b.count, b[i] != 0x0A { i += 1 }
+        var end = i
+        while end > start, b[end - 1] == 0x20 || b[end - 1] == 0x09 || b[end - 1] == 0x0D { end -= 1 }
+        var t = Token(kind: .comment, span: Span(start, end), text: String(decoding: b[start..<end], as: UTF8.self))
+        t.startsLine = sawNewline
         return t
     }
 

@@ -12,6 +12,10 @@ public enum TokenKind: Equatable, Sendable {
     case eq, ne, lt, le, gt, ge
     case eof
     case invalid
+    /// A `# ...` comment, produced only by a lexer asked to keep comments (the formatter's);
+    /// `text` is the comment from `#` to the end of the line, trailing white space removed, and
+    /// `startsLine` tells whether it stands on its own line (true) or trails code (false).
+    case comment
 }
 
 /// One token, with its span and decoded value.
