@@ -160,7 +160,11 @@ public final class Program: @unchecked Sendable {
     /// Window and repeats nodes.
     public let windowNodes: [Int32]
     /// Whether any rule uses state (windows, once per, cooldowns).
-    public var isStateful: Bool { !windowNodes.isEmpty || rules.contains { $0.actions.contains { $0.oncePer != nil || $0.cooldown != nil } } }
+    public let isStateful: Bool
+    /// Stateless rules without a gate: evaluated on every comment.
+    public let ungatedRules: [Int32]
+    /// Stateful rules that reply (their replies are rendered in the stateless phase, just in case).
+    public let statefulReplyRules: [Int32]
 
     init(ruleSet: RuleSet, patterns: [[UInt8]], atoms: [Atom], regexes: [CompiledRegex], nodes: [Node], nodeSources: [(SourceFile, Span)],
          rules: [CompiledRule], templates: [String: CompiledTemplate], keyPaths: [[String]]) {
@@ -184,28 +188,28 @@ public final class Program: @unchecked Sendable {
         self.templates = templates
         self.langs = ruleSet.langs
         var stateful = [Bool?](repeating: nil, count: nodes.count)
-        func isStateful(_ n: Int32) -> Bool {
+        func dependsOnState(_ n: Int32) -> Bool {
             if let v = stateful[Int(n)] { return v }
             let v: Bool
             switch nodes[Int(n)] {
             case .window, .repeats: v = true
-            case .and(let kids), .or(let kids): v = kids.contains { isStateful($0) }
-            case .not(let k): v = isStateful(k)
-            case .rule(let r): v = isStateful(rules[Int(r)].condition)
+            case .and(let kids), .or(let kids): v = kids.contains { dependsOnState($0) }
+            case .not(let k): v = dependsOnState(k)
+            case .rule(let r): v = dependsOnState(rules[Int(r)].condition)
             default: v = false
             }
             stateful[Int(n)] = v
             return v
         }
-        nodeStateful = nodes.indices.map { isStateful(Int32($0)) }
-        ruleStateful = rules.map { isStateful($0.condition) }
+        nodeStateful = nodes.indices.map { dependsOnState(Int32($0)) }
+        ruleStateful = rules.map { dependsOnState($0.condition) }
         var frontier: [Int32] = []
         var seen = Set<Int32>()
         func collect(_ n: Int32) {
             guard seen.insert(n).inserted else { return }
             switch nodes[Int(n)] {
-            case .and(let kids), .or(let kids): for k in kids { isStateful(k) ? collect(k) : frontier.append(k) }
-            case .not(let k): isStateful(k) ? collect(k) : frontier.append(k)
+            case .and(let kids), .or(let kids): for k in kids { dependsOnState(k) ? collect(k) : frontier.append(k) }
+            case .not(let k): dependsOnState(k) ? collect(k) : frontier.append(k)
             case .rule(let r): collect(rules[Int(r)].condition)
             case .window(let cond, _, _, _, _): frontier.append(cond)
             default: break
@@ -221,6 +225,10 @@ public final class Program: @unchecked Sendable {
             default: return nil
             }
         }
+        isStateful = !windowNodes.isEmpty || rules.contains { $0.actions.contains { $0.oncePer != nil || $0.cooldown != nil } }
+        let statefulRules = ruleStateful
+        ungatedRules = rules.indices.filter { rules[$0].gate == nil && !statefulRules[$0] }.map { Int32($0) }
+        statefulReplyRules = rules.indices.filter { statefulRules[$0] && rules[$0].actions.contains { $0.kind == .reply } }.map { Int32($0) }
     }
 
     /// Number of rules that run on every comment (no text atom gates them).

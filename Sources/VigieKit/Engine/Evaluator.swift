@@ -55,6 +55,7 @@ public final class Evaluator {
     var hitEnd: [Int32] = []
     var hitNext: [Int32] = []
     var fired: [Int32] = []
+    var candidates: [Int32] = []
     var ruleStamp: [UInt32]
     var nodeStamp: [UInt32]
     var nodeValue: [Bool]
@@ -144,13 +145,20 @@ public final class Evaluator {
         }
         p.lang = lang
 
-        // Wake the rules gated by a fired pattern.
-        for f in fired { for r in program.patternRules[Int(f)] { ruleStamp[Int(r)] = serial } }
-        for (i, r) in program.rules.enumerated() where !program.ruleStateful[i] {
-            guard r.gate == nil || ruleStamp[i] == serial else { continue }
-            let v = eval(r.condition)
-            trace?.rules[i] = v
-            if v { p.matched.append(Int32(i)) }
+        // Wake the rules gated by a fired pattern, plus the ungated ones; evaluate them in order.
+        candidates.removeAll(keepingCapacity: true)
+        candidates.append(contentsOf: program.ungatedRules)
+        for f in fired {
+            for r in program.patternRules[Int(f)] where ruleStamp[Int(r)] != serial && !program.ruleStateful[Int(r)] {
+                ruleStamp[Int(r)] = serial
+                candidates.append(r)
+            }
+        }
+        if candidates.count > program.ungatedRules.count { candidates.sort() }
+        for i in candidates {
+            let v = eval(program.rules[Int(i)].condition)
+            trace?.rules[Int(i)] = v
+            if v { p.matched.append(i) }
         }
         if program.isStateful {
             p.frontier = program.frontier.map { eval($0) }
@@ -163,12 +171,15 @@ public final class Evaluator {
             p.textHash = h
         }
         // Render the replies that may go out: those of matched rules and of stateful rules.
-        for (i, r) in program.rules.enumerated() where program.ruleStateful[i] || p.matched.contains(Int32(i)) {
-            for a in r.actions where a.kind == .reply {
-                if let name = a.argument, p.replies[name] == nil { p.replies[name] = renderTemplate(name) }
-            }
-        }
+        for i in p.matched { renderReplies(Int(i), &p) }
+        for i in program.statefulReplyRules { renderReplies(Int(i), &p) }
         p.warnings = warnings
+    }
+
+    func renderReplies(_ rule: Int, _ p: inout Partial) {
+        for a in program.rules[rule].actions where a.kind == .reply {
+            if let name = a.argument, p.replies[name] == nil { p.replies[name] = renderTemplate(name) }
+        }
     }
 
     /// The value of a key field as text: strings and numbers as written; for an object (such as

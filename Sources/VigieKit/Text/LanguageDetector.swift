@@ -25,6 +25,8 @@ public struct LanguageDetector: Sendable {
         var a: UInt64 = 0
         var b: UInt64 = 0
 
+        init() {}
+
         init?<C: Collection>(_ bytes: C) where C.Element == UInt8 {
             guard bytes.count <= 16 else { return nil }
             for (i, c) in bytes.enumerated() {
@@ -33,8 +35,10 @@ public struct LanguageDetector: Sendable {
         }
     }
 
-    /// Word → bit set of languages (bit i = `languages[i]`).
-    let table: [Key: UInt8]
+    /// Word → bit set of languages (bit i = `languages[i]`), as an open-addressing table:
+    /// looking a word up hashes two integers and allocates nothing.
+    let slots: [(Key, UInt8)]
+    let mask: Int
     static let languages = ["fr", "en", "es"]
 
     /// Creates the detector.
@@ -43,7 +47,30 @@ public struct LanguageDetector: Sendable {
         for (i, lang) in LanguageDetector.languages.enumerated() {
             for w in LanguageDetector.words[lang] ?? [] { t[Key(Array(w.utf8))!, default: 0] |= 1 << UInt8(i) }
         }
-        table = t
+        var size = 64
+        while size < t.count * 4 { size *= 2 }
+        var slots = [(Key, UInt8)](repeating: (Key(), 0), count: size)
+        for (k, v) in t {
+            var i = LanguageDetector.slot(k, size - 1)
+            while slots[i].1 != 0 { i = (i + 1) & (size - 1) }
+            slots[i] = (k, v)
+        }
+        self.slots = slots
+        self.mask = size - 1
+    }
+
+    @inline(__always) static func slot(_ k: Key, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: ((k.a &* 0x9E37_79B9_7F4A_7C15) ^ (k.b &* 0xC2B2_AE3D_27D4_EB4F)) >> 40) & mask
+    }
+
+    @inline(__always) func languages(of k: Key) -> UInt8 {
+        var i = LanguageDetector.slot(k, mask)
+        while true {
+            let (key, v) = slots[i]
+            if v == 0 { return 0 }
+            if key == k { return v }
+            i = (i + 1) & mask
+        }
     }
 
     /// The most likely language of `original` (raw text) given its normalized words, among `candidates`.
@@ -54,7 +81,8 @@ public struct LanguageDetector: Sendable {
         var i = 0
         while i <= normalized.count {
             if i == normalized.count || normalized[i] == 0x20 {
-                if i > start, let key = Key(normalized[start..<i]), let langs = table[key] {
+                if i > start, let key = Key(normalized[start..<i]) {
+                    let langs = languages(of: key)
                     for k in 0..<3 where langs & (1 << UInt8(k)) != 0 { counts[k] += 2 }
                 }
                 start = i + 1

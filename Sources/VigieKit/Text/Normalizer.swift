@@ -120,6 +120,11 @@ final class ScalarTable: @unchecked Sendable {
 
     @inline(__always) func classOf(_ v: UInt32) -> ScalarClass {
         if v < 0x3000 { return table[Int(v)] }
+        if v >= 0xFE00, v <= 0xFE0F { return stages.contains(.invisible) ? .ignore : .separator }
+        // Emoji and pictographs: words of their own (skin-tone modifiers are dropped).
+        if v >= 0x1F300, v <= 0x1FAFF {
+            return v >= 0x1F3FB && v <= 0x1F3FF && stages.contains(.invisible) ? .ignore : .symbol
+        }
         guard let s = Unicode.Scalar(v) else { return .separator }
         return ScalarTable.classify(s, stages)
     }
