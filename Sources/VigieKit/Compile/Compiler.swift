@@ -106,7 +106,8 @@ public enum Compiler {
         func subject(_ v: ValueSyntax) -> Subject {
             if case .field(let path, _) = v {
                 let p = path.map(\.text)
-                return p == ["text"] ? (exactRule ? .exactText : .text) : .field(p)
+                if p == ["text"] { return exactRule ? .exactText : .text }
+                return exactRule ? .exactField(p) : .field(p)
             }
             return exactRule ? .exactText : .text
         }
@@ -160,7 +161,7 @@ public enum Compiler {
                     index = i
                 } else {
                     let re = try! Regex(pattern, flags: flags)  // the checker compiled it already
-                    let pre = RegexLiterals.required(pattern, flags: flags)?.map { self.pattern($0) }
+                    let pre = RegexLiterals.required(pattern, flags: flags, stages: ruleSet.stages)?.map { self.pattern($0) }
                     index = Int32(regexes.count)
                     regexes.append(CompiledRegex(regex: re, prefilter: pre))
                     regexIndex[key] = index

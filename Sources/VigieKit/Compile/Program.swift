@@ -4,6 +4,8 @@ public enum Subject: Hashable, Sendable {
     case text
     /// The main text with minimal normalization, for `exact` rules.
     case exactText
+    /// Another field with minimal normalization, for `exact` rules.
+    case exactField([String])
     /// Another field, by path.
     case field([String])
 }

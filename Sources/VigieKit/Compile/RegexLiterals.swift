@@ -9,12 +9,12 @@ enum RegexLiterals {
     /// Shortest literal worth using as a prefilter, in normalized bytes.
     static let minimumLength = 3
 
-    static func required(_ pattern: String, flags: String) -> [String]? {
+    static func required(_ pattern: String, flags: String, stages: NormalizationStages = .all) -> [String]? {
         if flags.contains("x") { return nil }
         let b = Array(pattern.utf8)
         var i = 0
         guard let set = alternation(b, &i), i == b.count else { return nil }
-        let normalizer = Normalizer()
+        let normalizer = Normalizer(stages: stages)
         var out: [String] = []
         for lit in set {
             let n = normalizer.normalize(lit)

@@ -304,7 +304,7 @@ public final class Evaluator {
             let bytes: [UInt8]
             switch subject {
             case .text, .exactText: bytes = text
-            case .field(let path):
+            case .field(let path), .exactField(let path):
                 guard let node = doc.lookup(path.map { Array($0.utf8) }), doc.kind(node) == .string else {
                     t?.note = "field \(path.joined(separator: ".")) is missing or not a string"
                     return false
@@ -377,7 +377,7 @@ public final class Evaluator {
             var n = NormalizedText()
             exactNormalizer.normalize(text, into: &n)
             return SubjectText(original: text, normalized: n, isMain: false)
-        case .field(let path):
+        case .field(let path), .exactField(let path):
             guard let node = doc.lookup(path.map { Array($0.utf8) }) else {
                 t?.note = "field \(path.joined(separator: ".")) is missing"
                 return nil
@@ -388,7 +388,7 @@ public final class Evaluator {
             }
             let bytes = Array(doc.stringBytes(node))
             var n = NormalizedText()
-            normalizer.normalize(bytes, into: &n)
+            if case .exactField = s { exactNormalizer.normalize(bytes, into: &n) } else { normalizer.normalize(bytes, into: &n) }
             return SubjectText(original: bytes, normalized: n, isMain: false)
         }
     }

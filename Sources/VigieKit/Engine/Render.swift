@@ -8,8 +8,8 @@ extension Evaluator {
     /// comment's language (the first variant when none matches), rotates between texts by a hash
     /// of the comment's id (or text), and fills placeholders safely.
     func renderTemplate(_ name: String) -> (text: String, variant: Int)? {
-        guard let t = program.templates[name], !t.variants.isEmpty else { return nil }
-        let variant = t.variants.first { $0.lang == lang } ?? t.variants[0]
+        guard let t = program.templates[name] else { return nil }
+        guard let variant = t.variants.first(where: { $0.lang == lang && !$0.texts.isEmpty }) ?? t.variants.first(where: { !$0.texts.isEmpty }) else { return nil }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         let key: ArraySlice<UInt8> = doc.lookup([Array("id".utf8)]).map { doc.raw($0) } ?? text[...]
         for b in key {
@@ -47,7 +47,7 @@ extension Evaluator {
     }
 
     /// Makes comment text safe to echo in a public reply: no control or markup characters, no
-    /// working mentions (`@everyone`, `@here`, `@name`: a zero-width joiner follows the `@`),
+    /// working mentions (`@everyone`, `@here`, `@name`: a word joiner, U+2060, follows the `@`),
     /// and at most ``maxPlaceholderLength`` characters.
     static func sanitize(_ s: String) -> String {
         var out = ""

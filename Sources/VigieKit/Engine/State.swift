@@ -227,8 +227,8 @@ public final class StateStage {
                 if let action, let period = action.oncePer {
                     if let k = keyString(action.oncePerKey, p) {
                         let key = "\(rule.name)\u{0}\(a.argument ?? "")\u{0}\(k)"
-                        if let last = once[key], now - last < period {
-                            d.dropped.append(DroppedAction(action: a, why: "once per \(formatDuration(period)): already escalated \(formatDuration(now - last)) ago"))
+                        if let last = once[key], abs(now - last) < period {
+                            d.dropped.append(DroppedAction(action: a, why: "once per \(formatDuration(period)): already escalated, \(formatDuration(abs(now - last))) between the two comments"))
                             continue
                         }
                         once[key] = now
@@ -241,8 +241,8 @@ public final class StateStage {
                 }
                 if let action, let period = action.cooldown, let k = keyString(action.cooldownKey, p) {
                     let key = "\(rule.name)\u{0}\(a.argument ?? "")\u{0}\(k)"
-                    if let last = cooldowns[key], now - last < period {
-                        d.dropped.append(DroppedAction(action: a, why: "cooldown \(formatDuration(period)): already replied \(formatDuration(now - last)) ago"))
+                    if let last = cooldowns[key], abs(now - last) < period {
+                        d.dropped.append(DroppedAction(action: a, why: "cooldown \(formatDuration(period)): already replied, \(formatDuration(abs(now - last))) between the two comments"))
                         continue
                     }
                     cooldowns[key] = now

@@ -32,7 +32,9 @@ extension Evaluator {
         case .null: return .null
         case .lang: return .string(lang)
         case .field(let path):
-            guard let node = doc.lookup(path.map { Array($0.utf8) }) else { return .missing("field \(path.joined(separator: ".")) is missing") }
+            // `text` is the configured text field (`--text-field`).
+            let lookupPath = path == ["text"] ? textPath : path.map { Array($0.utf8) }
+            guard let node = doc.lookup(lookupPath) else { return .missing("field \(path.joined(separator: ".")) is missing") }
             switch doc.kind(node) {
             case .null: return .null
             case .bool: return .bool(doc.bool(node))
@@ -45,7 +47,7 @@ extension Evaluator {
             let bytes: [UInt8]
             switch subject {
             case .text, .exactText: bytes = text
-            case .field(let path):
+            case .field(let path), .exactField(let path):
                 guard let node = doc.lookup(path.map { Array($0.utf8) }) else { return .missing("field \(path.joined(separator: ".")) is missing") }
                 if fn == "age" {
                     guard let ts = timestamp(node) else { return .missing("field \(path.joined(separator: ".")) is not a timestamp") }

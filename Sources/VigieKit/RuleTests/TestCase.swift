@@ -60,7 +60,7 @@ public enum RuleTestDiscovery {
             }
         }
         var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: rs.root, isDirectory: &isDir), isDir.boolValue,
+        if rs.isFolder, FileManager.default.fileExists(atPath: rs.root, isDirectory: &isDir), isDir.boolValue,
             let e = FileManager.default.enumerator(atPath: rs.root)
         {
             var files: [String] = []

@@ -25,7 +25,7 @@ enum Checker {
         for f in rs.files {
             for l in f.langs where !rs.langs.contains(l.text) {
                 if !LanguageDetector.known.contains(l.text) {
-                    d.append(Diagnostic("E042", .warning, "language `\(l.text)` cannot be detected", file: f.file, span: l.span,
+                    d.append(Diagnostic("W004", .warning, "language `\(l.text)` cannot be detected", file: f.file, span: l.span,
                                         help: "Vigie detects fr, en and es; other languages work when comments carry a `lang` field"))
                 }
                 rs.langs.append(l.text)
@@ -39,7 +39,15 @@ enum Checker {
                 if let first = templateFirst[t.name.text] { duplicate("template", t.name, f.file, first); continue }
                 templateFirst[t.name.text] = (f.file, t.name.span)
                 rs.templates[t.name.text] = Located(file: f.file, decl: t)
-                for v in t.variants { for text in v.texts { checkPlaceholders(text, file: f.file, into: &d) } }
+                if t.variants.isEmpty {
+                    d.append(Diagnostic("E051", .error, "template `\(t.name.text)` has no text", file: f.file, span: t.name.span, help: "add a variant per language, as in `fr: \"Bonjour {author.name}\"`"))
+                }
+                for v in t.variants {
+                    if v.texts.isEmpty {
+                        d.append(Diagnostic("E051", .error, "the `\(v.lang.text)` variant of template `\(t.name.text)` has no text", file: f.file, span: v.lang.span, help: "give at least one text: `\(v.lang.text): [\"...\"]`"))
+                    }
+                    for text in v.texts { checkPlaceholders(text, file: f.file, into: &d) }
+                }
             }
             for r in f.rules {
                 if let first = ruleFirst[r.name.text] { duplicate("rule", r.name, f.file, first); continue }
@@ -108,6 +116,7 @@ enum Checker {
             }
         }
         checkCycles(rs, into: &d)
+        if !d.contains(where: { $0.id == "E034" }) { checkNestedWindows(rs, into: &d) }
         rs.diagnostics += d
     }
 
@@ -249,11 +258,11 @@ enum Checker {
         case .ruleRef(let n, _):
             if !rules.contains(n.text) { d.append(unknown("E030", "rule", n, file, rules)) }
         case .text(let subject, _, _, let terms, let near, _):
-            _ = checkValue(subject, file: file, into: &d)
+            checkTextSubject(subject, file: file, into: &d)
             checkTerms(terms, file: file, lists: lists, listFirst: listFirst, into: &d)
             if let near { checkTerms(near.terms, file: file, lists: lists, listFirst: listFirst, into: &d) }
         case .matches(let subject, let pattern, let flags, let patternStart, _):
-            _ = checkValue(subject, file: file, into: &d)
+            checkTextSubject(subject, file: file, into: &d)
             do {
                 _ = try Regex(pattern, flags: flags)
             } catch {
@@ -263,6 +272,10 @@ enum Checker {
             }
         case .count(let inner, _, let rhs, _):
             sub(inner)
+            if case .text(_, _, _, _, let near?, _) = inner {
+                d.append(Diagnostic("E017", .error, "`count(...)` counts terms; it cannot count `near` pairs", file: file, span: near.span,
+                                    help: "count the terms alone, or use `near` outside `count`"))
+            }
             if checkValue(rhs, file: file, into: &d) != .number {
                 d.append(Diagnostic("E038", .error, "a count compares with a number", file: file, span: rhs.span))
             }
@@ -293,6 +306,16 @@ enum Checker {
             if checkValue(rhs, file: file, into: &d) != .number {
                 d.append(Diagnostic("E038", .error, "a count compares with a number", file: file, span: rhs.span))
             }
+        }
+    }
+
+    /// Text predicates read a field (`text`, `author.name`), not a literal or a derived value.
+    static func checkTextSubject(_ v: ValueSyntax, file: SourceFile, into d: inout [Diagnostic]) {
+        if case .field = v {
+            _ = checkValue(v, file: file, into: &d)
+        } else {
+            d.append(Diagnostic("E052", .error, "text operators apply to a field of the comment", file: file, span: v.span, label: "not a field",
+                                help: "write `text has \"...\"` or `author.name contains \"...\"`"))
         }
     }
 
@@ -354,6 +377,42 @@ enum Checker {
             state[name] = 2
         }
         for r in rs.rules where state[r.decl.name.text] == nil { visit(r.decl.name.text) }
+    }
+
+    /// A windowed count of a rule that itself uses a window (directly or through references).
+    static func checkNestedWindows(_ rs: RuleSet, into d: inout [Diagnostic]) {
+        var byName: [String: Expr] = [:]
+        for r in rs.rules { byName[r.decl.name.text] = r.decl.condition }
+        var memo: [String: Bool] = [:]
+        func usesWindow(_ e: Expr) -> Bool {
+            switch e {
+            case .windowCount, .repeats: return true
+            case .and(let a, let b), .or(let a, let b): return usesWindow(a) || usesWindow(b)
+            case .not(let a, _): return usesWindow(a)
+            case .ruleRef(let n, _):
+                if let m = memo[n.text] { return m }
+                memo[n.text] = false
+                let v = byName[n.text].map(usesWindow) ?? false
+                memo[n.text] = v
+                return v
+            default: return false
+            }
+        }
+        func visit(_ e: Expr, _ file: SourceFile) {
+            switch e {
+            case .windowCount(let inner, _, _, _, _):
+                if !containsWindow(inner), usesWindow(inner) {
+                    d.append(Diagnostic("E049", .error, "a windowed count cannot count a rule that uses a window", file: file, span: inner.span,
+                                        help: "count the rule's plain condition instead"))
+                }
+            case .and(let a, let b), .or(let a, let b):
+                visit(a, file)
+                visit(b, file)
+            case .not(let a, _): visit(a, file)
+            default: break
+            }
+        }
+        for r in rs.rules { visit(r.decl.condition, r.file) }
     }
 
     static func collectRefs(_ e: Expr, _ f: (Name) -> Void) {

@@ -27,6 +27,8 @@ public struct Located<T: Sendable>: Sendable {
 public struct RuleSet: Sendable {
     /// The folder that holds the rule files; list files must stay inside it.
     public var root: String
+    /// Whether the rule set was loaded from a folder (JSON-lines tests are discovered only then).
+    public var isFolder = false
     /// The parsed files, sorted by path.
     public var files: [RuleFileSyntax] = []
     /// Declared languages, in order of first declaration (`fr`, `en`, `es` when none is declared).
@@ -87,6 +89,7 @@ public enum RuleSetLoader {
             early.append(Diagnostic("E043", .error, "no `.vigie` rule file in `\(path)`", help: "rule files end in `.vigie`; see Rules/ for examples"))
         }
         var rs = build(sources: sources, root: root.isEmpty ? "." : root)
+        rs.isFolder = isDir.boolValue
         rs.diagnostics.insert(contentsOf: early, at: 0)
         return rs
     }

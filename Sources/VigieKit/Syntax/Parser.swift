@@ -33,6 +33,9 @@ public struct Parser {
         p.diagnostics = lexer.diagnostics
         if p.tok.isWord("nothing") {
             p.advance()
+            if p.tok.kind != .eof {
+                p.diagnostics.append(Diagnostic("E010", .error, "unexpected \(p.describe(p.tok)) after `nothing`", file: file, span: p.tok.span))
+            }
             return ([], true, p.diagnostics)
         }
         let actions = (try? p.parseActions(allowNegation: true)) ?? []
@@ -155,7 +158,7 @@ public struct Parser {
                 case "test": out.tests.append(try parseTest())
                 default:
                     throw fail(
-                        "E013", "expected a declaration (`lang`, `list`, `template`, `rule` or `test`), found \(describe(t))",
+                        "E013", "expected a declaration (`lang`, `list`, `template`, `rule`, `test` or `normalize`), found \(describe(t))",
                         label: "not a declaration", help: suggestionHelp(for: t, among: Array(Parser.topLevelKeywords)))
                 }
             } catch {
@@ -225,6 +228,9 @@ public struct Parser {
         while tok.kind == .identifier {
             if eatWord("priority") {
                 let t = try expect(.number, "a number after `priority`")
+                if t.number != t.number.rounded() || abs(t.number) > 1_000_000 {
+                    diagnostics.append(Diagnostic("E045", .error, "a priority is a whole number", file: file, span: t.span, help: "write for example `priority 100`"))
+                }
                 priority = Int(t.number)
             } else if eatWord("shadow") {
                 shadow = true
@@ -295,7 +301,7 @@ public struct Parser {
 
     /// In an `expect` clause, arguments are optional: is the next token one?
     private var argumentFollows: Bool {
-        tok.kind == .identifier && !["not", "by", "severity"].contains(tok.text) && ActionSyntax.Kind(rawValue: tok.text) == nil
+        tok.kind == .identifier && !["not", "by", "severity", "expect"].contains(tok.text) && ActionSyntax.Kind(rawValue: tok.text) == nil
     }
 
     private mutating func parseAction(allowNegation: Bool) throws -> ActionSyntax {
@@ -512,6 +518,9 @@ public struct Parser {
             let terms2 = try parseTerms()
             try expectWord("within", help: "write `near TERMS within 6 words`")
             let n = try expect(.number, "a number of words")
+            if n.number != n.number.rounded() || n.number < 0 {
+                diagnostics.append(Diagnostic("E045", .error, "a distance is a whole number of words, 0 or more", file: file, span: n.span))
+            }
             try expectWord("words", help: "the distance is counted in words: `within 6 words`")
             near = NearSyntax(quantifier: q2, terms: terms2, within: Int(n.number), span: Span(nearStart, previousEnd))
         }
