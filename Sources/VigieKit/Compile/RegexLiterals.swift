@@ -67,7 +67,11 @@ enum RegexLiterals {
                 guard i + 1 < b.count else { return nil }
                 let e = b[i + 1]
                 i += 2
-                if (e >= 0x61 && e <= 0x7A) || (e >= 0x41 && e <= 0x5A) || (e >= 0x30 && e <= 0x39) {
+                if e == UInt8(ascii: "c") {
+                    // \cX: a control character.
+                    i += 1
+                    atom = nil
+                } else if (e >= 0x61 && e <= 0x7A) || (e >= 0x41 && e <= 0x5A) || (e >= 0x30 && e <= 0x39) {
                     // \w \s \b \d \p{..} \x.. etc.: not literal.
                     if e == UInt8(ascii: "p") || e == UInt8(ascii: "P") || e == UInt8(ascii: "x") {
                         if i < b.count, b[i] == UInt8(ascii: "{") { while i < b.count, b[i] != UInt8(ascii: "}") { i += 1 }; i += 1 } else if e != UInt8(ascii: "x") { i += 1 } else { i += 2 }

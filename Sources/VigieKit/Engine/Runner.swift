@@ -18,6 +18,8 @@ public struct RunStats: Sendable {
     public var tags: [String: Int] = [:]
     /// Regex evaluations cut off by the match limit.
     public var regexLimits = 0
+    /// Comments where at least one rule's condition held.
+    public var matchedComments = 0
 
     /// Creates empty counts.
     public init() {}
@@ -32,10 +34,12 @@ public struct RunStats: Sendable {
         shadowActions.merge(o.shadowActions, uniquingKeysWith: +)
         tags.merge(o.tags, uniquingKeysWith: +)
         regexLimits += o.regexLimits
+        matchedComments += o.matchedComments
     }
 
     /// Counts one decision.
     mutating func count(_ d: Decision) {
+        if !d.matchedRules.isEmpty { matchedComments += 1 }
         for a in d.actions { actions[a.kind.rawValue, default: 0] += 1 }
         for r in d.matchedRules { rules[r, default: 0] += 1 }
         for a in d.shadow { shadowActions[a.kind.rawValue, default: 0] += 1 }

@@ -8,6 +8,9 @@ public struct Parser {
     private var tokens: [Token]
     private var pos = 0
     private var diagnostics: [Diagnostic] = []
+    /// Offsets of lexical errors: a parse error in the same declaration is their consequence.
+    private var lexErrors: [Int] = []
+    private var declarationStart = 0
 
     static let topLevelKeywords: Set<String> = ["lang", "list", "template", "rule", "test", "normalize"]
     static let textOps: Set<String> = ["has", "contains", "starts", "ends", "matches"]
@@ -20,6 +23,7 @@ public struct Parser {
         let tokens = lexer.tokenize()
         var p = Parser(file: file, tokens: tokens.filter { $0.kind != .invalid })
         p.diagnostics = lexer.diagnostics
+        p.lexErrors = lexer.diagnostics.compactMap { $0.span?.start }
         let tree = p.parseFile()
         return (tree, p.diagnostics)
     }
@@ -89,6 +93,9 @@ public struct Parser {
     }
 
     private mutating func fail(_ id: String, _ message: String, at span: Span? = nil, label: String? = nil, help: String? = nil) -> ParseError {
+        // One mistake, one diagnostic: the lexer already reported this declaration's problem.
+        let here = (span ?? tok.span).end
+        if lexErrors.contains(where: { $0 >= declarationStart && $0 <= here }) { return ParseError() }
         diagnostics.append(Diagnostic(id, .error, message, file: file, span: span ?? tok.span, label: label, help: help))
         return ParseError()
     }
@@ -106,6 +113,16 @@ public struct Parser {
     private mutating func name(_ what: String) throws -> Name {
         guard tok.kind == .identifier else {
             throw fail("E011", "expected \(what), found \(describe(tok))", label: "expected \(what)")
+        }
+        let t = advance()
+        return Name(text: t.text, span: t.span)
+    }
+
+    /// An action's argument; a missing one is E046.
+    private mutating func argument(_ what: String) throws -> Name {
+        guard tok.kind == .identifier, ActionSyntax.Kind(rawValue: tok.text) == nil else {
+            throw fail("E046", "expected \(what), found \(describe(tok))", label: "missing argument",
+                       help: "write for example `escalate juridique`, `reply excuses`, `flag moderation`, `tag sav`")
         }
         let t = advance()
         return Name(text: t.text, span: t.span)
@@ -141,6 +158,7 @@ public struct Parser {
         var out = RuleFileSyntax(file: file)
         while tok.kind != .eof {
             let t = tok
+            declarationStart = t.span.start
             do {
                 switch t.kind == .identifier ? t.text : "" {
                 case "lang":
@@ -320,7 +338,7 @@ public struct Parser {
             if tok.kind == .string { a.reason = try string("a reason") }
         case .escalate:
             if !allowNegation || argumentFollows {
-                a.argument = try name("a team name after `escalate`")
+                a.argument = try argument("a team name after `escalate`")
             }
             if eatWord("severity") { a.severity = try name("a severity (low, normal, high, critical)") }
             if !allowNegation, tok.isWord("once") {
@@ -330,15 +348,15 @@ public struct Parser {
             }
         case .reply:
             if !allowNegation || argumentFollows {
-                a.argument = try name("a template name after `reply`")
+                a.argument = try argument("a template name after `reply`")
             }
             if !allowNegation, eatWord("cooldown") { a.cooldown = try parsePeriod(keyWord: "per") }
         case .flag:
             if !allowNegation || argumentFollows {
-                a.argument = try name("a queue name after `flag`")
+                a.argument = try argument("a queue name after `flag`")
             }
         case .tag:
-            a.argument = try name("a label after `tag`")
+            a.argument = try argument("a label after `tag`")
         case .allow:
             break
         }
@@ -684,20 +702,22 @@ public func closestName(to name: String, among candidates: [String]) -> String? 
     return best?.0
 }
 
-/// Levenshtein distance over Unicode scalars.
+/// Edit distance over Unicode scalars, counting a swap of two neighbours as one edit
+/// (optimal string alignment), so `hsa` suggests `has`.
 public func editDistance(_ a: String, _ b: String) -> Int {
     let x = Array(a.lowercased().unicodeScalars)
     let y = Array(b.lowercased().unicodeScalars)
     if x.isEmpty { return y.count }
     if y.isEmpty { return x.count }
-    var prev = Array(0...y.count)
-    var cur = [Int](repeating: 0, count: y.count + 1)
+    var d = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)
+    for i in 0...x.count { d[i][0] = i }
+    for j in 0...y.count { d[0][j] = j }
     for i in 1...x.count {
-        cur[0] = i
         for j in 1...y.count {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            let cost = x[i - 1] == y[j - 1] ? 0 : 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
         }
-        swap(&prev, &cur)
     }
-    return prev[y.count]
+    return d[x.count][y.count]
 }

@@ -35,6 +35,7 @@ public final class SourceFile: @unchecked Sendable {
         }
         var column = 1
         var i = lineStarts[lo]
+        if lo == 0, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = min(3, offset) }
         while i < offset {
             if bytes[i] & 0xC0 != 0x80 { column += 1 }
             i += 1

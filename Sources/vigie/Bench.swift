@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import VigieKit
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the engine: comments/s end to end for 100, 1,000 and 10,000 rules, next to a naive PCRE2 baseline.",
+        discussion: """
+            Deterministic: the corpus and the rules are generated from fixed seeds unless --corpus or --patterns is given. \
+            Build in release mode first (make release). Example: vigie bench --comments 100000 --jobs 1
+            """)
+
+    @Option(name: .long, help: "Number of generated comments.")
+    var comments: Int = 100_000
+
+    @Option(name: .long, help: "Use this JSON-lines corpus instead of generated comments.")
+    var corpus: String?
+
+    @Option(name: .long, help: "Use these patterns (one PCRE pattern per line, one rule each, case-insensitive).")
+    var patterns: String?
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Rule-set sizes to measure.")
+    var sizes: [Int] = [100, 1000, 10000]
+
+    @Option(name: .long, help: "Worker threads.")
+    var jobs: Int = 1
+
+    @Option(name: .long, help: "Comments in the naive baseline's sample.")
+    var sample: Int = 2000
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: Check.Format = .text
+
+    func run() throws {
+        let sets: [[String]]
+        if let patterns {
+            guard let text = try? String(contentsOfFile: patterns, encoding: .utf8) else {
+                Terminal.error("vigie: cannot read `\(patterns)`\n")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+            sets = [text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }]
+        } else {
+            sets = sizes.map { BenchWorkload.patterns($0) }
+        }
+        var rows: [BenchRow] = []
+        for p in sets {
+            let data: [UInt8]
+            if let corpus {
+                guard let d = FileManager.default.contents(atPath: corpus) else {
+                    Terminal.error("vigie: cannot read `\(corpus)`\n")
+                    throw ExitCode(ExitStatus.usage.rawValue)
+                }
+                data = [UInt8](d)
+            } else {
+                data = BenchWorkload.comments(comments, patterns: BenchWorkload.patterns(max(p.count, 1000)))
+            }
+            if format == .text, isatty(2) != 0 { Terminal.error("measuring \(p.count) rules…\n") }
+            do {
+                rows.append(try VigieKit.Bench.run(patterns: p, corpus: data, jobs: jobs, sample: sample))
+            } catch {
+                Terminal.error("vigie: \(error)\n")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+        }
+        Terminal.out(format == .text ? BenchRenderer.text(rows, jobs: jobs) : BenchRenderer.json(rows, jobs: jobs))
+    }
+}

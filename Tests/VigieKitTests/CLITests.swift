@@ -1,0 +1,339 @@
+import Dispatch
+import Foundation
+import Testing
+
+@testable import VigieKit
+
+/// Runs the built `vigie` executable.
+enum CLI {
+    /// The `vigie` binary of this build: it sits in the same products folder as the test bundle,
+    /// whatever `--scratch-path` was given. `VIGIE_BIN` overrides.
+    static let binary: URL? = {
+        let fm = FileManager.default
+        func executable(in dir: URL) -> URL? {
+            let u = dir.appendingPathComponent("vigie")
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: u.path, isDirectory: &isDir), !isDir.boolValue, fm.isExecutableFile(atPath: u.path) else { return nil }
+            return u
+        }
+        if let env = ProcessInfo.processInfo.environment["VIGIE_BIN"], fm.isExecutableFile(atPath: env) {
+            return URL(fileURLWithPath: env)
+        }
+        var starts: [URL] = [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()]
+        if let p = Bundle.main.executableURL { starts.append(p) }
+        for b in Bundle.allBundles where b.bundleURL.pathExtension == "xctest" { starts.append(b.bundleURL) }
+        // `.build/debug/X.xctest` (Linux: an executable; macOS: a bundle whose executable is in
+        // `Contents/MacOS`): look in the parents, a few levels up, never higher.
+        for s in starts {
+            var dir = s.deletingLastPathComponent()
+            for _ in 0..<4 {
+                if let u = executable(in: dir) { return u }
+                dir.deleteLastPathComponent()
+            }
+        }
+        // Last resort: the default build folder of the package.
+        return executable(in: Paths.packageRoot.appendingPathComponent(".build/debug"))
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: Data
+        var stderr: Data
+        var out: String { String(decoding: stdout, as: UTF8.self) }
+        var err: String { String(decoding: stderr, as: UTF8.self) }
+    }
+
+    static func requireBinary(sourceLocation: SourceLocation = #_sourceLocation) throws -> URL {
+        try #require(binary, "the `vigie` executable was not found next to the test bundle (\(CommandLine.arguments[0])); build it with `swift build --build-tests`", sourceLocation: sourceLocation)
+    }
+
+    /// Writing to a child that has exited must fail with EPIPE, not kill the test process.
+    static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
+    /// Runs `vigie args`, feeding `stdin`, and collects both outputs.
+    static func run(_ args: [String], stdin: Data = Data(), sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
+        _ = ignoreBrokenPipes
+        let p = Process()
+        p.executableURL = try requireBinary(sourceLocation: sourceLocation)
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        p.environment = env
+        let inPipe = Pipe()
+        let outPipe = Pipe()
+        let errPipe = Pipe()
+        p.standardInput = inPipe
+        p.standardOutput = outPipe
+        p.standardError = errPipe
+        try p.run()
+        let group = DispatchGroup()
+        let errBox = DataBox()
+        DispatchQueue.global().async(group: group) {
+            // The child may exit without reading (broken rules): a failed write is not an error here.
+            try? inPipe.fileHandleForWriting.write(contentsOf: stdin)
+            try? inPipe.fileHandleForWriting.close()
+        }
+        DispatchQueue.global().async(group: group) {
+            errBox.data = errPipe.fileHandleForReading.readDataToEndOfFile()
+        }
+        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: outData, stderr: errBox.data)
+    }
+}
+
+/// Bytes filled in by another thread (read only after it is done).
+final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
+
+private let rulesDir = Paths.fixtures.appendingPathComponent("cli/rules").path
+
+/// The output's lines (the output must end with a newline).
+private func outputLines(_ r: CLI.Result) -> [Substring] {
+    var s = Substring(r.out)
+    if s.hasSuffix("\n") { s = s.dropLast() }
+    return s.isEmpty ? [] : s.split(separator: "\n", omittingEmptySubsequences: false)
+}
+
+/// Texts cycled through by the generated stream: (text, expected first action type or nil).
+private let streamTexts: [(String, String?)] = [
+    ("Mon colis est toujours en retard", "reply"),
+    ("Super produit, merci !", nil),
+    ("Quel connard ce livreur", "hide"),
+    ("Promo ici https://spam.example/x", "flag"),
+    ("Hi, my order is late again", "reply"),
+    ("Ça va, et vous ?", nil),
+    ("C'est un IDIOT", "hide"),
+]
+
+/// The texts as JSON strings, encoded once (generating 100,000 lines must stay cheap).
+private let streamTextsJSON: [String] = streamTexts.map { t in
+    let o = jsonLine(["t": t.0])
+    return String(o.dropFirst(5).dropLast())  // {"t":"..."} → "..."
+}
+
+private func streamLine(_ i: Int) -> String {
+    #"{"id":"c\#(i)","text":\#(streamTextsJSON[i % streamTexts.count]),"author":{"name":"User \#(i)"}}"#
+}
+
+// MARK: - Streams
+
+@Test func runOnOneHundredThousandCommentsKeepsCountAndOrder() throws {
+    let n = 100_000
+    var input = ""
+    input.reserveCapacity(n * 90)
+    for i in 0..<n { input += streamLine(i) + "\n" }
+    let r = try CLI.run(["run", "--rules", rulesDir], stdin: Data(input.utf8))
+    #expect(r.status == 0, "\(r.err)")
+    let lines = outputLines(r)
+    try #require(lines.count == n, "\(lines.count) output lines for \(n) comments")
+    var badOrder = 0
+    var badDecision = 0
+    for (i, line) in lines.enumerated() {
+        // Keys come in a fixed order: line, then id.
+        if !line.hasPrefix(#"{"line":\#(i + 1),"id":"c\#(i)","#) {
+            badOrder += 1
+            if badOrder <= 3 { Issue.record("line \(i + 1): \(line.prefix(120))") }
+            continue
+        }
+        if i % 997 == 0 || i < 20 {
+            let o = try #require(parseObject(line), "not JSON: \(line)")
+            let first = (o["actions"] as? [[String: Any]])?.first?["type"] as? String
+            if first != streamTexts[i % streamTexts.count].1 {
+                badDecision += 1
+                Issue.record("line \(i + 1) \(streamTexts[i % streamTexts.count].0.debugDescription): \(line)")
+            }
+        }
+    }
+    #expect(badOrder == 0)
+    #expect(badDecision == 0)
+}
+
+@Test func malformedLinesGetErrorRecordsInTheirPlace() throws {
+    let n = 100_000
+    let malformed: [String] = [
+        "not json at all",
+        "[1, 2, 3]",
+        #"{"id":"x","body":"no text field"}"#,
+        #"{"id":"x","text":42}"#,
+        "",
+        #"{"id":"x","text":"truncated"#,
+        "\u{1}\u{2}binary",
+        #""a string""#,
+        "{}",
+        "   ",
+    ]
+    var input = ""
+    input.reserveCapacity(n * 90)
+    var bad = Set<Int>()
+    var k = 0
+    for i in 0..<n {
+        if i % 10 == 7 {
+            input += malformed[k % malformed.count] + "\n"
+            k += 1
+            bad.insert(i)
+        } else {
+            input += streamLine(i) + "\n"
+        }
+    }
+    // Several workers, whatever the machine: order must hold across batches.
+    let r = try CLI.run(["run", "--rules", rulesDir, "--jobs", "4"], stdin: Data(input.utf8))
+    #expect(r.status == 0, "\(r.err)")
+    let lines = outputLines(r)
+    try #require(lines.count == n, "\(lines.count) output lines for \(n) input lines")
+    var wrong = 0
+    for (i, line) in lines.enumerated() {
+        let isError = line.contains(#""error_code":"#)
+        let ok: Bool
+        if bad.contains(i) {
+            ok = isError && line.hasPrefix(#"{"line":\#(i + 1),"#)
+        } else {
+            ok = !isError && line.hasPrefix(#"{"line":\#(i + 1),"id":"c\#(i)","#)
+        }
+        if !ok {
+            wrong += 1
+            if wrong <= 5 { Issue.record("line \(i + 1) (\(bad.contains(i) ? "malformed" : "valid")): \(line.prefix(160))") }
+        }
+    }
+    #expect(wrong == 0)
+    // Every record is one JSON object, with a line number and, for errors, a code and a message.
+    for i in [7, 17, 27, 37, 47, 57, 67, 77, 87, 97] {
+        let o = try #require(parseObject(lines[i]), "not JSON: \(lines[i])")
+        #expect(o["error_code"] is String)
+        #expect(o["error"] is String)
+        #expect(o["line"] as? Int == i + 1)
+    }
+}
+
+@Test func runPrintsNothingButJSONLinesOnStdout() throws {
+    let warningRules = Paths.fixtures.appendingPathComponent("cli/warning-rules").path
+    var input = ""
+    for i in 0..<200 { input += (i % 13 == 5 ? "garbage" : comment(i % 2 == 0 ? "mon colis" : "bonjour", ["id": i])) + "\n" }
+    let r = try CLI.run(["run", "--rules", warningRules, "--stats"], stdin: Data(input.utf8))
+    #expect(r.status == 0, "\(r.err)")
+    let lines = outputLines(r)
+    #expect(lines.count == 200)
+    for (i, line) in lines.enumerated() {
+        let o = parseObject(line)
+        #expect(o != nil, "stdout line \(i + 1) is not a JSON object: \(line)")
+        #expect(o?["line"] as? Int == i + 1)
+    }
+    // Warnings and statistics go to stderr.
+    #expect(r.err.contains("W001"), "\(r.err)")
+    #expect(r.err.contains("200 lines"), "\(r.err)")
+    #expect(!r.out.contains("W001"))
+}
+
+@Test func runFlushesEachDecisionWithoutWaitingForTheEndOfInput() throws {
+    _ = CLI.ignoreBrokenPipes
+    let p = Process()
+    p.executableURL = try CLI.requireBinary()
+    p.arguments = ["run", "--rules", rulesDir]
+    let inPipe = Pipe()
+    let outPipe = Pipe()
+    p.standardInput = inPipe
+    p.standardOutput = outPipe
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    defer {
+        try? inPipe.fileHandleForWriting.close()
+        p.waitUntilExit()
+    }
+    try inPipe.fileHandleForWriting.write(contentsOf: Data((comment("mon colis en retard", ["id": "live"]) + "\n").utf8))
+    let got = DispatchSemaphore(value: 0)
+    let box = DataBox()
+    DispatchQueue.global().async {
+        while !String(decoding: box.data, as: UTF8.self).contains("\n") {
+            let d = outPipe.fileHandleForReading.availableData
+            if d.isEmpty { break }
+            box.data += d
+        }
+        got.signal()
+    }
+    let answered = got.wait(timeout: .now() + 20) == .success
+    #expect(answered, "no decision within 20 s while stdin stays open")
+    if answered {
+        #expect(String(decoding: box.data, as: UTF8.self).hasPrefix(#"{"line":1,"id":"live","#))
+    }
+}
+
+@Test func crlfInputAndByteOrderMarkWork() throws {
+    let input = "\u{FEFF}" + comment("Quel connard", ["id": "a"]) + "\r\n" + comment("Mon colis est en retard", ["id": "b"]) + "\r\n" + comment("ok", ["id": "c"])
+    let r = try CLI.run(["run", "--rules", rulesDir], stdin: Data(input.utf8))
+    #expect(r.status == 0, "\(r.err)")
+    let lines = outputLines(r)
+    try #require(lines.count == 3, "\(r.out)")
+    let objects = lines.compactMap(parseObject)
+    try #require(objects.count == 3, "\(r.out)")
+    #expect(objects.map { $0["id"] as? String } == ["a", "b", "c"])
+    #expect(objects.allSatisfy { $0["error_code"] == nil }, "\(r.out)")
+    #expect((objects[0]["actions"] as? [[String: Any]])?.first?["type"] as? String == "hide")
+    #expect((objects[1]["actions"] as? [[String: Any]])?.first?["type"] as? String == "reply")
+}
+
+@Test func crlfRuleFileWithByteOrderMarkChecksAndRuns() throws {
+    let dir = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let source = try String(contentsOfFile: rulesDir + "/service.vigie", encoding: .utf8)
+    let crlf = "\u{FEFF}" + source.replacingOccurrences(of: "\n", with: "\r\n")
+    try crlf.write(to: dir.appendingPathComponent("service.vigie"), atomically: true, encoding: .utf8)
+    let check = try CLI.run(["check", dir.path])
+    #expect(check.status == 0, "\(check.err)")
+    let r = try CLI.run(["run", "--rules", dir.path], stdin: Data((comment("idiot", ["id": 1]) + "\n").utf8))
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.out.contains(#""type":"hide""#), "\(r.out)")
+}
+
+// MARK: - check
+
+@Test func checkReportsEveryMistakeWithLocationSnippetAndCaret() throws {
+    let path = Paths.fixtures.appendingPathComponent("errors/several-mistakes.vigie").path
+    let r = try CLI.run(["check", path])
+    #expect(r.status == 2, "exit status \(r.status)\n\(r.err)")
+    #expect(r.out.isEmpty, "stdout: \(r.out)")
+    // The same diagnostics as the library finds, each rendered in full on stderr.
+    let rs = RuleSetLoader.load(path: path)
+    let errors = rs.diagnostics.filter { $0.severity == .error }
+    #expect(errors.map(\.id).sorted() == ["E016", "E019", "E031", "E037"])
+    let lines = r.err.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    for d in errors {
+        let pos = try #require(position(d))
+        let header = "\(path):\(pos): error[\(d.id)]: \(d.message)"
+        let h = try #require(lines.firstIndex(of: header), "missing `\(header)` in:\n\(r.err)")
+        let lineNo = Int(pos.split(separator: ":")[0])!
+        let col = Int(pos.split(separator: ":")[1])!
+        let sourceLine = "\(lineNo) | \(d.file!.lineText(lineNo))"
+        let s = try #require(lines[h...].firstIndex(of: sourceLine), "missing source line `\(sourceLine)` after \(header)")
+        let caret = lines[s + 1]
+        let gutter = sourceLine.count - d.file!.lineText(lineNo).count
+        let expected = String(repeating: " ", count: gutter - 2) + "| " + String(repeating: " ", count: col - 1) + "^"
+        #expect(caret.hasPrefix(expected), "caret line `\(caret)` for \(d.id) at \(pos)")
+    }
+    #expect(r.err.contains("4 errors"), "\(r.err)")
+}
+
+@Test func checkAcceptsGoodRulesAndRunRefusesBrokenOnes() throws {
+    let ok = try CLI.run(["check", rulesDir])
+    #expect(ok.status == 0, "\(ok.err)")
+    #expect(ok.err.contains("ok:"), "\(ok.err)")
+    let broken = Paths.fixtures.appendingPathComponent("errors/several-mistakes.vigie").path
+    let r = try CLI.run(["run", "--rules", broken], stdin: Data((comment("x") + "\n").utf8))
+    #expect(r.status == 2)
+    #expect(r.out.isEmpty, "a run with broken rules printed decisions: \(r.out)")
+    #expect(r.err.contains("error[E019]"))
+    let missing = try CLI.run(["check", "/nonexistent/rules"])
+    #expect(missing.status == 2)
+    #expect(missing.err.contains("E044"))
+}
+
+@Test func checkJSONFormatIsMachineReadable() throws {
+    let path = Paths.fixtures.appendingPathComponent("errors/several-mistakes.vigie").path
+    let r = try CLI.run(["check", "--format", "json", path])
+    #expect(r.status == 2)
+    let o = try #require(parseObject(r.out.trimmingCharacters(in: .whitespacesAndNewlines)), "stdout is not one JSON document: \(r.out)")
+    let ds = try #require(o["diagnostics"] as? [[String: Any]])
+    #expect(ds.compactMap { $0["id"] as? String }.sorted() == ["E016", "E019", "E031", "E037"])
+    #expect(ds.allSatisfy { $0["line"] is Int && $0["column"] is Int })
+}
