@@ -22,6 +22,9 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Add the explain trace to each output line.")
     var explain = false
 
+    @Flag(name: .long, help: "Print per rule how often it was evaluated and matched, and the time spent, to standard error.")
+    var profile = false
+
     @Option(name: .customLong("max-line-bytes"), help: "Lines longer than this get an error record.")
     var maxLineBytes: Int = 16 << 20
 
@@ -56,6 +59,7 @@ struct Run: ParsableCommand {
         o.explain = explain
         o.maxLineBytes = maxLineBytes
         o.jobs = jobs
+        o.profile = profile
         let runner = StreamRunner(program: program, options: o)
         runner.state.lateness = parseDuration(lateness) ?? 300
         if let state {
@@ -84,6 +88,7 @@ struct Run: ParsableCommand {
             }
         }
         if stats { Terminal.error(runner.stats.render(seconds: Date().timeIntervalSince(start))) }
+        if profile { Terminal.error(runner.renderProfile(comments: runner.stats.lines)) }
         if !ok {
             Terminal.error("vigie: cannot write the output: \(String(cString: strerror(errno)))\n")
             throw ExitCode(ExitStatus.usage.rawValue)

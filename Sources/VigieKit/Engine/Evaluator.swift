@@ -1,3 +1,5 @@
+import Dispatch
+
 /// What the explain trace records about one condition node.
 public struct NodeTrace: Sendable {
     /// The node's value.
@@ -56,6 +58,8 @@ public final class Evaluator {
     var hitNext: [Int32] = []
     var fired: [Int32] = []
     var candidates: [Int32] = []
+    /// Per-rule counts and time, when profiling (`vigie run --profile`).
+    public var profile: [RuleProfile]?
     var ruleStamp: [UInt32]
     var nodeStamp: [UInt32]
     var nodeValue: [Bool]
@@ -156,7 +160,13 @@ public final class Evaluator {
         }
         if candidates.count > program.ungatedRules.count { candidates.sort() }
         for i in candidates {
+            let started = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
             let v = eval(program.rules[Int(i)].condition)
+            if profile != nil {
+                profile![Int(i)].evaluated += 1
+                profile![Int(i)].nanoseconds += DispatchTime.now().uptimeNanoseconds - started
+                if v { profile![Int(i)].matched += 1 }
+            }
             trace?.rules[Int(i)] = v
             if v { p.matched.append(i) }
         }

@@ -81,6 +81,20 @@ public struct RunStats: Sendable {
     }
 }
 
+/// What one rule cost during a run (`vigie run --profile`). Time spent in a sub-condition
+/// shared by several rules is counted for the first rule that evaluated it.
+public struct RuleProfile: Sendable {
+    /// Comments on which the rule's condition was evaluated (its atoms fired, or it has none).
+    public var evaluated = 0
+    /// Comments on which it held.
+    public var matched = 0
+    /// Time spent evaluating it.
+    public var nanoseconds: UInt64 = 0
+
+    /// Creates empty counts.
+    public init() {}
+}
+
 /// Options for running a stream.
 public struct RunOptions: Sendable {
     /// The dotted path of the text field.
@@ -93,6 +107,8 @@ public struct RunOptions: Sendable {
     public var jobs = 1
     /// Lines per batch handed to a worker.
     public var batchLines = 256
+    /// Measure per-rule counts and time.
+    public var profile = false
     /// Creates default options.
     public init() {}
 }
@@ -150,6 +166,36 @@ public final class StreamRunner {
         self.options = options
         self.evaluator = Evaluator(program: program, textField: options.textField)
         self.writer = DecisionWriter(explain: options.explain)
+        if options.profile { evaluator.profile = Array(repeating: RuleProfile(), count: program.rules.count) }
+        evaluators = [evaluator]
+    }
+
+    var evaluators: [Evaluator]
+
+    /// Per-rule counts and time over every evaluator, in evaluation order (with `profile`).
+    public var profile: [(rule: String, RuleProfile)] {
+        var total = Array(repeating: RuleProfile(), count: program.rules.count)
+        for e in evaluators {
+            for (i, p) in (e.profile ?? []).enumerated() {
+                total[i].evaluated += p.evaluated
+                total[i].matched += p.matched
+                total[i].nanoseconds += p.nanoseconds
+            }
+        }
+        return zip(program.rules.map(\.name), total).map { ($0, $1) }
+    }
+
+    /// The profile as a table, slowest rules first.
+    public func renderProfile(comments: Int) -> String {
+        var out = "rule profile (\(comments) comments; time of shared sub-conditions goes to the first rule using them)\n"
+        out += "rule                              evaluated    matched    total ms   µs/eval\n"
+        for (name, p) in profile.sorted(by: { $0.1.nanoseconds > $1.1.nanoseconds }) {
+            let ms = Double(p.nanoseconds) / 1e6
+            let per = p.evaluated == 0 ? 0 : Double(p.nanoseconds) / 1e3 / Double(p.evaluated)
+            let padded = name.count >= 32 ? name : name + String(repeating: " ", count: 32 - name.count)
+            out += padded + String(format: "  %9d  %9d  %10.1f  %8.2f\n", p.evaluated, p.matched, ms, per)
+        }
+        return out
     }
 
     /// Processes one line (without its line end) and returns the output line.
@@ -226,6 +272,8 @@ public final class StreamRunner {
         var workers: [Thread] = []
         for _ in 0..<options.jobs {
             let ev = Evaluator(program: program, textField: options.textField)
+            if options.profile { ev.profile = Array(repeating: RuleProfile(), count: program.rules.count) }
+            evaluators.append(ev)
             let t = Thread {
                 while true {
                     lock.lock()
