@@ -13,11 +13,6 @@ public struct NormalizedText {
     public var origin: [Int32] = []
     /// Original end offset of each normalized byte.
     public var originEnd: [Int32] = []
-    // Scratch for the token being built (reused between comments).
-    var tok: [UInt8] = []
-    var tokStart: [Int32] = []
-    var tokEnd: [Int32] = []
-    var pendingSingles: [(UInt8, Int32, Int32)] = []
 
     /// Creates an empty buffer.
     public init() {}
@@ -27,10 +22,6 @@ public struct NormalizedText {
         bytes.removeAll(keepingCapacity: true)
         origin.removeAll(keepingCapacity: true)
         originEnd.removeAll(keepingCapacity: true)
-        tok.removeAll(keepingCapacity: true)
-        tokStart.removeAll(keepingCapacity: true)
-        tokEnd.removeAll(keepingCapacity: true)
-        pendingSingles.removeAll(keepingCapacity: true)
     }
 
     /// The original byte range of the normalized range `s..<e`.
@@ -264,6 +255,12 @@ public struct Normalizer: Sendable {
     public func normalize<C: RandomAccessCollection>(_ input: C, into out: inout NormalizedText) where C.Element == UInt8, C.Index == Int {
         out.removeAll()
         var b = Builder(stages: stages)
+        b.bytes.reserveCapacity(input.count + 16)
+        b.origin.reserveCapacity(input.count + 16)
+        b.originEnd.reserveCapacity(input.count + 16)
+        swap(&b.bytes, &out.bytes)
+        swap(&b.origin, &out.origin)
+        swap(&b.originEnd, &out.originEnd)
         var i = input.startIndex
         let end = input.endIndex
         let leetOn = stages.contains(.leetspeak)
@@ -274,16 +271,16 @@ public struct Normalizer: Sendable {
             if c < 0x80 {
                 i += 1
                 let e = Int32(truncatingIfNeeded: i)
-                if (c >= 0x61 && c <= 0x7A) {
-                    b.letter(c, start, e, &out)
+                if c >= 0x61 && c <= 0x7A {
+                    b.letter(c, start, e)
                 } else if c >= 0x41 && c <= 0x5A {
-                    b.letter(lowerASCII ? c + 0x20 : c, start, e, &out)
+                    b.letter(lowerASCII ? c + 0x20 : c, start, e)
                 } else if c >= 0x30 && c <= 0x39 {
-                    b.digit(c, start, e, &out)
-                } else if leetOn, c == UInt8(ascii: "@") || c == UInt8(ascii: "$"), !(c == UInt8(ascii: "@") && out.tok.isEmpty) {
-                    b.leetSymbol(c, start, e, &out)
+                    b.digit(c, start, e)
+                } else if leetOn, c == UInt8(ascii: "$") || (c == UInt8(ascii: "@") && b.inToken) {
+                    b.leetSymbol(c, start, e)
                 } else {
-                    b.separator(c, &out)
+                    b.separator(c)
                 }
                 continue
             }
@@ -291,24 +288,30 @@ public struct Normalizer: Sendable {
             i += n
             let e = Int32(truncatingIfNeeded: i)
             guard let v else {
-                b.separator(0xFF, &out)
+                b.separator(0xFF)
                 continue
             }
             switch table.classOf(v) {
             case .letter(let bytes):
-                if bytes.count == 1 { b.letter(bytes[0], start, e, &out) } else { b.letters(bytes, start, e, &out) }
-            case .digit(let d): b.digit(d, start, e, &out)
+                if bytes.count == 1 { b.letter(bytes[0], start, e) } else { b.letters(bytes, start, e) }
+            case .digit(let d): b.digit(d, start, e)
             case .symbol:
-                b.endToken(&out)
-                b.flushSingles(&out)
-                for k in Int(start)..<Int(e) { b.emitByte(input[k], start, e, &out, first: k == Int(start)) }
+                b.endToken()
+                b.joinSingles()
+                b.startToken(start)
+                for k in Int(start)..<Int(e) { b.put(input[k], start, e) }
+                b.inToken = false
+                b.singles = 0
                 b.sepRun = 0
             case .ignore: continue
-            case .separator: b.separator(0xFF, &out)
+            case .separator: b.separator(0xFF)
             }
         }
-        b.endToken(&out)
-        b.flushSingles(&out)
+        b.endToken()
+        b.joinSingles()
+        swap(&b.bytes, &out.bytes)
+        swap(&b.origin, &out.origin)
+        swap(&b.originEnd, &out.originEnd)
     }
 
     /// Normalizes a string and returns the normalized string (for rule terms).
@@ -333,129 +336,166 @@ public struct Normalizer: Sendable {
     }
 }
 
-/// Builds normalized words token by token: leetspeak and repeats apply to a finished token,
-/// spacing joins runs of single letters.
+/// Builds the normalized text in place: bytes are written as they come, and a token is fixed up
+/// when it ends (leetspeak, then repeats again); runs of three or more single letters are
+/// joined when the run ends.
 private struct Builder {
     let stages: NormalizationStages
+    let repeatsOn: Bool
+    let spacingOn: Bool
+    var bytes: [UInt8] = []
+    var origin: [Int32] = []
+    var originEnd: [Int32] = []
+    /// Inside a token; where it starts in `bytes`; what it holds.
+    var inToken = false
+    var tokenStart = 0
     var hasLetter = false
     var hasLeet = false
-    var tokenIsOneScalar = true
-    var sepRun = 0  // separator characters since the last token
+    var scalars = 0
+    var lastScalarStart: Int32 = -1
+    /// Separator characters since the last token, and whether they may sit inside a spaced word.
+    var sepRun = 0
     var sepJoinable = true
+    /// Consecutive single-letter tokens just emitted, and where the first starts.
+    var singles = 0
+    var singlesStart = 0
 
-    init(stages: NormalizationStages) { self.stages = stages }
-
-    mutating func add(_ byte: UInt8, _ s: Int32, _ e: Int32, _ out: inout NormalizedText) {
-        if out.tok.isEmpty { tokenIsOneScalar = true } else if out.tokStart.last != s { tokenIsOneScalar = false }
-        out.tok.append(byte)
-        out.tokStart.append(s)
-        out.tokEnd.append(e)
+    init(stages: NormalizationStages) {
+        self.stages = stages
+        repeatsOn = stages.contains(.repeats)
+        spacingOn = stages.contains(.spacing)
     }
 
-    mutating func letter(_ c: UInt8, _ s: Int32, _ e: Int32, _ out: inout NormalizedText) {
+    @inline(__always) static func isLetter(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7A }
+
+    /// Starts a token: a space first unless the text is empty.
+    @inline(__always) mutating func startToken(_ s: Int32) {
+        if !bytes.isEmpty {
+            bytes.append(0x20)
+            origin.append(s)
+            originEnd.append(s)
+        }
+        inToken = true
+        tokenStart = bytes.count
+        hasLetter = false
+        hasLeet = false
+        scalars = 0
+        lastScalarStart = -1
+    }
+
+    /// Appends one byte of the current token, collapsing a repeated letter.
+    @inline(__always) mutating func put(_ c: UInt8, _ s: Int32, _ e: Int32) {
+        if s != lastScalarStart {
+            scalars += 1
+            lastScalarStart = s
+        }
+        if repeatsOn, Builder.isLetter(c), bytes.count > tokenStart, bytes[bytes.count - 1] == c {
+            originEnd[originEnd.count - 1] = e
+            return
+        }
+        bytes.append(c)
+        origin.append(s)
+        originEnd.append(e)
+    }
+
+    @inline(__always) mutating func letter(_ c: UInt8, _ s: Int32, _ e: Int32) {
+        if !inToken { startToken(s) }
         hasLetter = true
-        add(c, s, e, &out)
+        put(c, s, e)
     }
 
-    mutating func letters(_ bytes: [UInt8], _ s: Int32, _ e: Int32, _ out: inout NormalizedText) {
+    mutating func letters(_ bs: [UInt8], _ s: Int32, _ e: Int32) {
+        if !inToken { startToken(s) }
         hasLetter = true
-        for x in bytes { add(x, s, e, &out) }
+        for x in bs { put(x, s, e) }
     }
 
-    mutating func digit(_ c: UInt8, _ s: Int32, _ e: Int32, _ out: inout NormalizedText) {
+    @inline(__always) mutating func digit(_ c: UInt8, _ s: Int32, _ e: Int32) {
+        if !inToken { startToken(s) }
         if Normalizer.leet(c) != nil { hasLeet = true }
-        add(c, s, e, &out)
+        put(c, s, e)
     }
 
-    mutating func leetSymbol(_ c: UInt8, _ s: Int32, _ e: Int32, _ out: inout NormalizedText) {
+    mutating func leetSymbol(_ c: UInt8, _ s: Int32, _ e: Int32) {
+        if !inToken { startToken(s) }
         hasLeet = true
-        add(c, s, e, &out)
+        put(c, s, e)
     }
 
-    mutating func separator(_ c: UInt8, _ out: inout NormalizedText) {
-        if !out.tok.isEmpty { endToken(&out) }
+    @inline(__always) mutating func separator(_ c: UInt8) {
+        if inToken { endToken() }
         sepRun += 1
         if !(c == 0x20 || c == UInt8(ascii: ".") || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: "*")) { sepJoinable = false }
     }
 
-    /// Finishes the current token: leetspeak, then either queue it as a single letter (for
-    /// spacing) or emit it with repeats collapsed.
-    mutating func endToken(_ out: inout NormalizedText) {
-        guard !out.tok.isEmpty else { return }
-        let applyLeet = stages.contains(.leetspeak) && hasLeet && hasLetter
-        var k = 0
-        while k < out.tok.count {
-            let c = out.tok[k]
-            if applyLeet, let l = Normalizer.leet(c) {
-                out.tok[k] = l
-            } else if c == UInt8(ascii: "@") || c == UInt8(ascii: "$") {
-                // Not leetspeak here: the symbol separates words.
-                out.tok.remove(at: k)
-                out.tokStart.remove(at: k)
-                out.tokEnd.remove(at: k)
+    /// Rewrites `bytes[from...]` keeping the bytes `keep` accepts, mapping them with `map`, and
+    /// collapsing repeated letters (origins follow).
+    mutating func compact(from: Int, map: (UInt8) -> UInt8?, keep: (Int, UInt8) -> Bool) {
+        var w = from
+        var r = from
+        while r < bytes.count {
+            let c0 = bytes[r]
+            if !keep(r, c0) {
+                r += 1
                 continue
             }
-            k += 1
-        }
-        let isSingle = stages.contains(.spacing) && out.tok.count == 1 && tokenIsOneScalar && out.tok[0] >= 0x61 && out.tok[0] <= 0x7A
-        if isSingle, out.pendingSingles.isEmpty || (sepRun <= 2 && sepJoinable) {
-            out.pendingSingles.append((out.tok[0], out.tokStart[0], out.tokEnd[0]))
-        } else {
-            flushSingles(&out)
-            if isSingle {
-                out.pendingSingles.append((out.tok[0], out.tokStart[0], out.tokEnd[0]))
+            let c = map(c0) ?? c0
+            if repeatsOn, Builder.isLetter(c), w > from, bytes[w - 1] == c, bytes[w - 1] != 0x20 {
+                originEnd[w - 1] = originEnd[r]
             } else {
-                emitToken(&out)
+                bytes[w] = c
+                origin[w] = origin[r]
+                originEnd[w] = originEnd[r]
+                w += 1
+            }
+            r += 1
+        }
+        bytes.removeLast(bytes.count - w)
+        origin.removeLast(origin.count - w)
+        originEnd.removeLast(originEnd.count - w)
+    }
+
+    /// Finishes the current token: leetspeak where it mixes letters and leet symbols, removal of
+    /// stray `@` `$` elsewhere, then the spacing bookkeeping.
+    mutating func endToken() {
+        guard inToken else { return }
+        inToken = false
+        if hasLeet {
+            if stages.contains(.leetspeak) && hasLetter {
+                compact(from: tokenStart, map: { Normalizer.leet($0) }, keep: { _, _ in true })
+            } else {
+                compact(from: tokenStart, map: { _ in nil }, keep: { _, c in c != UInt8(ascii: "@") && c != UInt8(ascii: "$") })
+            }
+            if bytes.count == tokenStart, tokenStart > 0 {
+                // Nothing left of the token: drop the space before it.
+                bytes.removeLast()
+                origin.removeLast()
+                originEnd.removeLast()
             }
         }
-        out.tok.removeAll(keepingCapacity: true)
-        out.tokStart.removeAll(keepingCapacity: true)
-        out.tokEnd.removeAll(keepingCapacity: true)
-        hasLetter = false
-        hasLeet = false
+        let isSingle = spacingOn && bytes.count == tokenStart + 1 && scalars == 1 && Builder.isLetter(bytes[tokenStart])
+        if isSingle {
+            if singles > 0, sepRun <= 2, sepJoinable {
+                singles += 1
+            } else {
+                joinSingles()
+                singles = 1
+                singlesStart = tokenStart
+            }
+        } else {
+            joinSingles()
+        }
         sepRun = 0
         sepJoinable = true
     }
 
-    /// Emits the queued single letters: joined into one word when there are three or more.
-    mutating func flushSingles(_ out: inout NormalizedText) {
-        let singles = out.pendingSingles
-        guard !singles.isEmpty else { return }
-        out.pendingSingles.removeAll(keepingCapacity: true)
-        if singles.count >= 3 {
-            var first = true
-            for (c, s, e) in singles {
-                emitByte(c, s, e, &out, first: first)
-                first = false
-            }
-        } else {
-            for (c, s, e) in singles { emitByte(c, s, e, &out, first: true) }
-        }
-    }
-
-    var lastWasLetter: UInt8 = 0
-
-    /// Appends one byte; `first` starts a new word (a space goes before it).
-    mutating func emitByte(_ c: UInt8, _ s: Int32, _ e: Int32, _ out: inout NormalizedText, first: Bool) {
-        if first {
-            if !out.bytes.isEmpty {
-                out.bytes.append(0x20)
-                out.origin.append(s)
-                out.originEnd.append(s)
-            }
-            lastWasLetter = 0
-        } else if stages.contains(.repeats), c == lastWasLetter, c >= 0x61, c <= 0x7A {
-            out.originEnd[out.originEnd.count - 1] = e
-            return
-        }
-        out.bytes.append(c)
-        out.origin.append(s)
-        out.originEnd.append(e)
-        lastWasLetter = (c >= 0x61 && c <= 0x7A) ? c : 0
-    }
-
-    mutating func emitToken(_ out: inout NormalizedText) {
-        for k in out.tok.indices { emitByte(out.tok[k], out.tokStart[k], out.tokEnd[k], &out, first: k == 0) }
+    /// Joins the pending run of single letters when it has three or more (`n a z e` → `naze`).
+    /// The run is `letter space letter ... letter`; whatever follows it moves left.
+    mutating func joinSingles() {
+        defer { singles = 0 }
+        guard singles >= 3 else { return }
+        let runEnd = singlesStart + 2 * singles - 1
+        compact(from: singlesStart, map: { _ in nil }, keep: { i, c in !(i < runEnd && c == 0x20) })
     }
 }
 
