@@ -11,7 +11,7 @@ public enum Compiler {
     struct Builder {
         let ruleSet: RuleSet
         let normalizer: Normalizer
-        let exactNormalizer = Normalizer(stages: .minimal)
+        lazy var exactNormalizer = Normalizer(stages: .minimal)
         var exactRule = false
         var patterns: [[UInt8]] = []
         var patternIndex: [[UInt8]: Int32] = [:]

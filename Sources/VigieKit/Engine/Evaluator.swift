@@ -47,7 +47,7 @@ public final class Evaluator {
     let regexScratch = RegexScratch()
     let detector = LanguageDetector()
     let normalizer: Normalizer
-    let exactNormalizer = Normalizer(stages: .minimal)
+    lazy var exactNormalizer = Normalizer(stages: .minimal)
 
     // Automaton hits, as per-pattern linked lists (reset by stamping).
     var serial: UInt32 = 0

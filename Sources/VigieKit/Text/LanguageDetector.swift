@@ -76,20 +76,27 @@ public struct LanguageDetector: Sendable {
     /// The most likely language of `original` (raw text) given its normalized words, among `candidates`.
     public func detect(original: UnsafeBufferPointer<UInt8>, normalized: [UInt8], candidates: [String]) -> String {
         guard candidates.count > 1 else { return candidates.first ?? "und" }
-        var counts = [0, 0, 0]
-        var start = 0
-        var i = 0
-        while i <= normalized.count {
-            if i == normalized.count || normalized[i] == 0x20 {
-                if i > start, let key = Key(normalized[start..<i]) {
-                    let langs = languages(of: key)
-                    for k in 0..<3 where langs & (1 << UInt8(k)) != 0 { counts[k] += 2 }
-                }
-                start = i + 1
+        var counts = (0, 0, 0)
+        // Pack each word into a key while scanning: no copies, no allocation.
+        var key = Key()
+        var length = 0
+        for i in 0...normalized.count {
+            let c: UInt8 = i < normalized.count ? normalized[i] : 0x20
+            if c != 0x20 {
+                if length < 8 { key.a |= UInt64(c) << (8 * UInt64(length)) } else if length < 16 { key.b |= UInt64(c) << (8 * UInt64(length - 8)) }
+                length += 1
+                continue
             }
-            i += 1
+            if length > 0, length <= 16 {
+                let langs = languages(of: key)
+                if langs & 1 != 0 { counts.0 += 2 }
+                if langs & 2 != 0 { counts.1 += 2 }
+                if langs & 4 != 0 { counts.2 += 2 }
+            }
+            key = Key()
+            length = 0
         }
-        var score: [String: Int] = ["fr": counts[0], "en": counts[1], "es": counts[2]]
+        var score: [String: Int] = ["fr": counts.0, "en": counts.1, "es": counts.2]
         // Letters specific to one language.
         var j = 0
         while j + 1 < original.count {
