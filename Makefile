@@ -1,5 +1,5 @@
 # The two commands of the README, plus a few helpers. Each target installs what is missing.
-.PHONY: example test build release bench check fmt
+.PHONY: example test build release bench check
 
 # Decide on the bundled example stream with the bundled example rules.
 example: release
@@ -11,6 +11,7 @@ test:
 	swift build --build-tests
 	swift test --skip-build
 	.build/debug/vigie test Rules --coverage-min 100
+	.build/debug/vigie fmt --check Rules Grammar/examples
 
 build:
 	./scripts/bootstrap.sh
