@@ -1,26 +1,47 @@
-/// A multi-pattern byte automaton (Aho-Corasick compiled to a dense DFA over byte classes).
+/// A multi-pattern byte automaton (Aho-Corasick).
 ///
 /// Every text atom of every rule is one pattern; one pass over a comment's normalized bytes
-/// reports every occurrence of every pattern. Bytes that occur in no pattern share one class, so
-/// the transition table stays small (states × classes).
+/// reports every occurrence of every pattern. Two layouts:
+/// - **dense** (the usual case): a full DFA over byte classes — bytes that occur in no pattern
+///   share one class — so each input byte costs one table load;
+/// - **sparse**, when the dense table would exceed ``denseLimit`` entries (lists of hundreds of
+///   thousands of terms): a trie with sibling lists and failure links, a few loads per byte, in
+///   memory proportional to the total length of the patterns.
+///
+/// Patterns are distinct, so at most one ends at each state; `outLink` chains a state to the
+/// next state on its failure path where a pattern ends.
 public struct AhoCorasick: Sendable {
-    /// Byte → class.
+    /// Largest dense table, in entries (4 bytes each).
+    public static let denseLimit = 24 << 20
+
     let classOf: [UInt8]
-    /// Number of byte classes.
     let classCount: Int
-    /// Dense transitions: `next[state * classCount + class]`.
+    /// Dense transitions (`next[state * classCount + class]`), empty in sparse mode.
     let next: [Int32]
-    /// For each state, the range of `outputs` holding the patterns that end there.
-    let outStart: [Int32]
-    let outputs: [Int32]
+    /// Sparse trie: per state its first child and next sibling, and the class of its edge.
+    let firstChild: [Int32]
+    let sibling: [Int32]
+    let label: [UInt8]
+    let fail: [Int32]
+    /// Pattern ending at each state (-1: none), and the next state with an output on the failure path.
+    let output: [Int32]
+    let outLink: [Int32]
+    /// Whether a state or any state on its failure path ends a pattern.
+    let reports: [Bool]
     /// Length of each pattern.
     public let patternLengths: [Int32]
+    /// Whether the automaton uses the dense table.
+    public var isDense: Bool { !next.isEmpty || output.count <= 1 }
 
     /// Number of states.
-    public var stateCount: Int { outStart.count - 1 }
+    public var stateCount: Int { output.count }
 
-    /// Builds the automaton for `patterns` (pattern `k` is reported as `k`). Empty patterns are ignored.
-    public init(patterns: [[UInt8]]) {
+    /// Builds the automaton for `patterns` (pattern `k` is reported as `k`). Empty and repeated
+    /// patterns are ignored.
+    public init(patterns: [[UInt8]]) { self.init(patterns: patterns, denseLimit: AhoCorasick.denseLimit) }
+
+    /// Builds the automaton, dense only when it fits in `denseLimit` table entries.
+    init(patterns: [[UInt8]], denseLimit: Int) {
         var used = [Bool](repeating: false, count: 256)
         for p in patterns { for b in p { used[Int(b)] = true } }
         var classOf = [UInt8](repeating: 0, count: 256)
@@ -29,91 +50,165 @@ public struct AhoCorasick: Sendable {
             classOf[b] = UInt8(n)
             n += 1
         }
-        precondition(n <= 256)
         self.classOf = classOf
         self.classCount = n
         patternLengths = patterns.map { Int32($0.count) }
 
-        // Trie.
-        var trie: [[Int32]] = [[Int32](repeating: -1, count: n)]
-        var out: [[Int32]] = [[]]
+        // The trie, as sibling lists (memory in proportion to the patterns).
+        var firstChild: [Int32] = [-1]
+        var sibling: [Int32] = [-1]
+        var label: [UInt8] = [0]
+        var output: [Int32] = [-1]
+        func child(_ s: Int, _ c: UInt8) -> Int32 {
+            var k = firstChild[s]
+            while k >= 0 {
+                if label[Int(k)] == c { return k }
+                k = sibling[Int(k)]
+            }
+            return -1
+        }
         for (k, p) in patterns.enumerated() where !p.isEmpty {
             var s = 0
             for b in p {
-                let c = Int(classOf[Int(b)])
-                if trie[s][c] < 0 {
-                    trie[s][c] = Int32(trie.count)
-                    trie.append([Int32](repeating: -1, count: n))
-                    out.append([])
+                let c = classOf[Int(b)]
+                var t = child(s, c)
+                if t < 0 {
+                    t = Int32(firstChild.count)
+                    firstChild.append(-1)
+                    sibling.append(firstChild[s])
+                    label.append(c)
+                    output.append(-1)
+                    firstChild[s] = t
                 }
-                s = Int(trie[s][c])
+                s = Int(t)
             }
-            out[s].append(Int32(k))
+            if output[s] < 0 { output[s] = Int32(k) }
         }
-        // Breadth-first failure links, turned into a full DFA.
-        var fail = [Int32](repeating: 0, count: trie.count)
-        var queue: [Int] = []
-        for c in 0..<n {
-            if trie[0][c] < 0 {
-                trie[0][c] = 0
-            } else {
-                fail[Int(trie[0][c])] = 0
-                queue.append(Int(trie[0][c]))
-            }
+        let states = output.count
+        // Failure links, breadth first.
+        var fail = [Int32](repeating: 0, count: states)
+        var order: [Int32] = []
+        order.reserveCapacity(states)
+        var k = firstChild[0]
+        while k >= 0 {
+            order.append(k)
+            k = sibling[Int(k)]
         }
         var head = 0
-        while head < queue.count {
-            let s = queue[head]
+        while head < order.count {
+            let s = Int(order[head])
             head += 1
-            out[s].append(contentsOf: out[Int(fail[s])])
-            for c in 0..<n {
-                let t = trie[s][c]
-                if t < 0 {
-                    trie[s][c] = trie[Int(fail[s])][c]
-                } else {
-                    fail[Int(t)] = trie[Int(fail[s])][c]
-                    queue.append(Int(t))
+            var c = firstChild[s]
+            while c >= 0 {
+                let ci = Int(c)
+                order.append(c)
+                var f = Int(fail[s])
+                var target: Int32 = -1
+                while true {
+                    let t = child(f, label[ci])
+                    if t >= 0, Int(t) != ci {
+                        target = t
+                        break
+                    }
+                    if f == 0 { break }
+                    f = Int(fail[f])
                 }
+                fail[ci] = target < 0 ? 0 : target
+                c = sibling[ci]
             }
         }
-        var next = [Int32]()
-        next.reserveCapacity(trie.count * n)
-        for row in trie { next.append(contentsOf: row) }
-        self.next = next
-        var starts: [Int32] = []
-        var flat: [Int32] = []
-        for o in out {
-            starts.append(Int32(flat.count))
-            flat.append(contentsOf: o)
+        var outLink = [Int32](repeating: -1, count: states)
+        var reports = [Bool](repeating: false, count: states)
+        for s in order {
+            let f = Int(fail[Int(s)])
+            outLink[Int(s)] = output[f] >= 0 ? Int32(f) : outLink[f]
+            reports[Int(s)] = output[Int(s)] >= 0 || outLink[Int(s)] >= 0
         }
-        starts.append(Int32(flat.count))
-        outStart = starts
-        outputs = flat
+        self.fail = fail
+        self.output = output
+        self.outLink = outLink
+        self.reports = reports
+
+        if states * n <= denseLimit {
+            // The full DFA: δ(s, c) = child if any, else δ(fail(s), c); the root loops on itself.
+            var next = [Int32](repeating: 0, count: states * n)
+            var c = firstChild[0]
+            while c >= 0 {
+                next[Int(label[Int(c)])] = c
+                c = sibling[Int(c)]
+            }
+            for s in order {
+                let si = Int(s)
+                let base = si * n
+                let fbase = Int(fail[si]) * n
+                for x in 0..<n { next[base + x] = next[fbase + x] }
+                var c = firstChild[si]
+                while c >= 0 {
+                    next[base + Int(label[Int(c)])] = c
+                    c = sibling[Int(c)]
+                }
+            }
+            self.next = next
+            self.firstChild = []
+            self.sibling = []
+            self.label = []
+        } else {
+            self.next = []
+            self.firstChild = firstChild
+            self.sibling = sibling
+            self.label = label
+        }
     }
 
     /// Scans `text` and calls `report(pattern, end)` for every occurrence (end is exclusive).
     @inline(__always)
     public func scan(_ text: UnsafeBufferPointer<UInt8>, _ report: (Int32, Int) -> Void) {
-        guard outputs.count > 0 else { return }
+        guard stateCount > 1 else { return }
+        if next.isEmpty {
+            scanSparse(text, report)
+            return
+        }
         next.withUnsafeBufferPointer { nx in
             classOf.withUnsafeBufferPointer { cls in
-                outStart.withUnsafeBufferPointer { os in
+                reports.withUnsafeBufferPointer { rep in
                     var s = 0
                     let nc = classCount
                     for i in 0..<text.count {
                         s = Int(nx[s &* nc &+ Int(cls[Int(text[i])])])
-                        let a = os[s]
-                        let b = os[s &+ 1]
-                        if a != b {
-                            var k = Int(a)
-                            while k < Int(b) {
-                                report(outputs[k], i &+ 1)
-                                k &+= 1
-                            }
-                        }
+                        if rep[s] { emit(s, i &+ 1, report) }
                     }
                 }
             }
+        }
+    }
+
+    @inline(__always) func emit(_ state: Int, _ end: Int, _ report: (Int32, Int) -> Void) {
+        var t = output[state] >= 0 ? state : Int(outLink[state])
+        while t >= 0 {
+            report(output[t], end)
+            t = Int(outLink[t])
+        }
+    }
+
+    func scanSparse(_ text: UnsafeBufferPointer<UInt8>, _ report: (Int32, Int) -> Void) {
+        var s = 0
+        for i in 0..<text.count {
+            let c = classOf[Int(text[i])]
+            if c == 0 {
+                s = 0
+                continue
+            }
+            while true {
+                var k = firstChild[s]
+                while k >= 0, label[Int(k)] != c { k = sibling[Int(k)] }
+                if k >= 0 {
+                    s = Int(k)
+                    break
+                }
+                if s == 0 { break }
+                s = Int(fail[s])
+            }
+            if reports[s] { emit(s, i &+ 1, report) }
         }
     }
 }

@@ -1,0 +1,52 @@
+import Testing
+
+@testable import VigieKit
+
+/// The automaton against a naive search, in both layouts.
+struct AhoCorasickTests {
+    static func naive(_ patterns: [[UInt8]], _ text: [UInt8]) -> [String] {
+        var out: [String] = []
+        for end in 1...max(1, text.count) where end <= text.count {
+            for (k, p) in patterns.enumerated() where !p.isEmpty && p.count <= end && Array(text[(end - p.count)..<end]) == p {
+                out.append("\(k)@\(end)")
+            }
+        }
+        return out.sorted()
+    }
+
+    static func scan(_ ac: AhoCorasick, _ text: [UInt8]) -> [String] {
+        var out: [String] = []
+        text.withUnsafeBufferPointer { buf in ac.scan(buf) { k, end in out.append("\(k)@\(end)") } }
+        return out.sorted()
+    }
+
+    @Test(arguments: [0, 1, 2, 3, 4, 5, 6, 7])
+    func denseAndSparseFindExactlyWhatANaiveSearchFinds(seed: Int) {
+        var rng = SplitMix64(state: UInt64(seed) + 1)
+        let alphabet = Array("abcab ".utf8)
+        var patterns: [[UInt8]] = []
+        var seen = Set<[UInt8]>()
+        while patterns.count < 40 {
+            let p = (0..<(1 + rng.below(5))).map { _ in alphabet[rng.below(alphabet.count)] }
+            if seen.insert(p).inserted { patterns.append(p) }
+        }
+        let text = (0..<300).map { _ in alphabet[rng.below(alphabet.count)] } + Array("zz".utf8)
+        let expected = Self.naive(patterns, text)
+        let dense = AhoCorasick(patterns: patterns)
+        let sparse = AhoCorasick(patterns: patterns, denseLimit: 0)
+        #expect(dense.isDense)
+        #expect(!sparse.isDense)
+        #expect(Self.scan(dense, text) == expected)
+        #expect(Self.scan(sparse, text) == expected)
+    }
+
+    @Test func aHundredThousandTermsUseTheSparseLayoutWhenTheTableWouldBeTooBig() {
+        var rng = SplitMix64(state: 9)
+        let letters = Array("bcdfgklmnprstvzaeiou".utf8)
+        let patterns = (0..<100_000).map { _ in (0..<8).map { _ in letters[rng.below(letters.count)] } }
+        let ac = AhoCorasick(patterns: patterns, denseLimit: 1 << 20)
+        #expect(!ac.isDense)
+        let text = Array("xx ".utf8) + patterns[4242] + Array(" yy".utf8)
+        #expect(Self.scan(ac, text).contains("4242@\(3 + 8)"))
+    }
+}
