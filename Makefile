@@ -12,6 +12,7 @@ test:
 	swift test --skip-build
 	.build/debug/vigie test Rules --coverage-min 100
 	.build/debug/vigie fmt --check Rules Grammar/examples
+	.build/debug/vigie lint Rules
 
 build:
 	./scripts/bootstrap.sh

@@ -12,7 +12,7 @@ struct Vigie: ParsableCommand {
             Language reference: Grammar/REFERENCE.md
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Check.self, Test.self, Explain.self, Eval.self, Diff.self, Bench.self, ExplainError.self, Fmt.self]
+        subcommands: [Run.self, Check.self, Test.self, Explain.self, Eval.self, Diff.self, Bench.self, ExplainError.self, Fmt.self, Lint.self]
     )
 }
 
