@@ -500,7 +500,8 @@ struct LintTests {
 
     static let invocations: [([String], Int32)] = [
         (["lint", "Rules/example"], 0),
-        (["lint", "Rules/example", "--fail-level", "info"], 1),
+        (["lint", "Rules/example", "--fail-level", "info"], 0),
+        (["lint", "Tests/VigieKitTests/Fixtures/lint/pack", "--fail-level", "info"], 1),
         (["lint", "Tests/VigieKitTests/Fixtures/lint/broken"], 1),
         (["lint", "Tests/VigieKitTests/Fixtures/lint/pack", "--fail-level", "error"], 0),
         (["lint", "Tests/VigieKitTests/Fixtures/lint/pack", "--fail-level", "warning"], 1),

@@ -104,3 +104,42 @@ struct NormalizerTests {
         #expect(!stages.contains("spacing"))
     }
 }
+
+/// Collapsing repeated letters must not merge distinct words: a doubled letter matches a single
+/// one only in an obfuscated word (leetspeak, spaced letters) or as an elongation of three or more.
+struct RepeatedLetterPrecisionTests {
+    static let cases: [(term: String, text: String, matches: Bool)] = [
+        ("pero", "pero no", true),
+        ("perro", "pero no", false),
+        ("pero", "mi perro", false),
+        ("case", "le vase est cassé", false),
+        ("cassé", "la lampe est cassée", false),
+        ("cassé", "la lampe est cassé !", true),
+        ("nul", "c'est nuuuul", true),
+        ("connard", "quel connnnard", true),
+        ("connard", "quel connard", true),
+        ("foo bar", "F00  B@rr", true),
+        ("coffee", "a coffee please", true),
+        ("pas", "pass the salt", false),
+        ("naze", "n.a.z.e", true),
+    ]
+
+    @Test(arguments: cases)
+    func repeatedLetters(_ c: (term: String, text: String, matches: Bool)) throws {
+        let src = SourceFile(path: "r.vigie", text: "rule r { when text has \"\(c.term)\" then hide }")
+        let program = try #require(Compiler.compile(RuleSetLoader.build(sources: [src], root: ".")))
+        var w = JSONWriter()
+        w.beginObject(); w.key("text"); w.string(c.text); w.endObject()
+        guard case .decision(let d) = Evaluator(program: program).evaluate(line: w.bytes) else {
+            Issue.record("not evaluated")
+            return
+        }
+        #expect(d.has(.hide) == c.matches, "\(c.term) in \(c.text)")
+    }
+
+    @Test func matchKeysKeepDoubledLetters() {
+        let n = Normalizer()
+        #expect(n.matchKey("perro") != n.matchKey("pero"))
+        #expect(n.matchKey("Perro") == n.matchKey("perro"))
+    }
+}

@@ -77,8 +77,9 @@ public enum Compiler {
             return i
         }
 
-        mutating func pattern(_ term: String) -> Int32 {
-            let bytes = Array((exactRule ? exactNormalizer : normalizer).normalize(term).utf8)
+        mutating func pattern(_ term: String) -> Int32 { pattern(bytes: Array((exactRule ? exactNormalizer : normalizer).normalize(term).utf8)) }
+
+        mutating func pattern(bytes: [UInt8]) -> Int32 {
             if let i = patternIndex[bytes] { return i }
             let i = Int32(patterns.count)
             patterns.append(bytes)
@@ -87,7 +88,9 @@ public enum Compiler {
         }
 
         mutating func atom(_ term: String, _ op: TextOp) -> Int32 {
-            let a = Atom(pattern: pattern(term), op: op)
+            var n = NormalizedText()
+            (exactRule ? exactNormalizer : normalizer).normalize(Array(term.utf8), into: &n)
+            let a = Atom(pattern: pattern(bytes: n.bytes), op: op, runs: n.runs.map { $0 & 0x7F })
             if let i = atomIndex[a] { return i }
             let i = Int32(atoms.count)
             atoms.append(a)

@@ -64,6 +64,9 @@ public struct Atom: Hashable, Sendable {
     public var pattern: Int32
     /// Word match, substring, prefix or suffix.
     public var op: TextOp
+    /// How many identical letters each byte of the term stands for (see ``NormalizedText/runs``):
+    /// `perro` and `pero` share a pattern but not their runs.
+    public var runs: [UInt8]
 }
 
 /// A regular expression of the rule set.

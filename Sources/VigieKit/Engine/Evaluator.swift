@@ -415,7 +415,7 @@ public final class Evaluator {
                 var h = patternHead[p]
                 while h >= 0, out.count < limit {
                     let e = Int(hitEnd[Int(h)])
-                    if accepts(atom.op, e - len, e, normalized.bytes) { out.append((e - len)..<e) }
+                    if accepts(atom, e - len, e, normalized) { out.append((e - len)..<e) }
                     h = hitNext[Int(h)]
                 }
             } else {
@@ -424,7 +424,7 @@ public final class Evaluator {
                 guard !needle.isEmpty, hay.count >= needle.count else { continue }
                 var s = 0
                 while s + needle.count <= hay.count, out.count < limit {
-                    if hay[s] == needle[0], hay[s..<(s + needle.count)].elementsEqual(needle), accepts(atom.op, s, s + needle.count, hay) {
+                    if hay[s] == needle[0], hay[s..<(s + needle.count)].elementsEqual(needle), accepts(atom, s, s + needle.count, subj.normalized) {
                         out.append(s..<(s + needle.count))
                     }
                     s += 1
@@ -435,7 +435,23 @@ public final class Evaluator {
         return out
     }
 
-    @inline(__always) func accepts(_ op: TextOp, _ s: Int, _ e: Int, _ n: [UInt8]) -> Bool {
+    /// Whether an occurrence `s..<e` of an atom's pattern counts: the operator's boundaries, and
+    /// letter runs that agree — a doubled letter in the text matches a single one in the term
+    /// (and back) only when the word is obfuscated or the run is an elongation of three or more.
+    @inline(__always) func accepts(_ atom: Atom, _ s: Int, _ e: Int, _ text: NormalizedText) -> Bool {
+        guard bounded(atom.op, s, e, text.bytes) else { return false }
+        var i = 0
+        while i < atom.runs.count {
+            let tr = text.runs[s + i]
+            let t = tr & 0x7F
+            let k = atom.runs[i]
+            if t != k, tr & NormalizedText.evasive == 0, t < 3, k < 3 { return false }
+            i += 1
+        }
+        return true
+    }
+
+    @inline(__always) func bounded(_ op: TextOp, _ s: Int, _ e: Int, _ n: [UInt8]) -> Bool {
         switch op {
         case .has: return (s == 0 || n[s - 1] == 0x20) && (e == n.count || n[e] == 0x20)
         case .contains: return true

@@ -13,6 +13,12 @@ public struct NormalizedText {
     public var origin: [Int32] = []
     /// Original end offset of each normalized byte.
     public var originEnd: [Int32] = []
+    /// For each normalized byte, how many identical letters of the source it stands for (1 unless
+    /// the repeats stage collapsed a run), plus ``NormalizedText/evasive`` when its word showed
+    /// evasion (leetspeak, spaced letters). Matching uses it to tell `perro` from `pero`.
+    public var runs: [UInt8] = []
+    /// The flag set in ``runs`` for bytes of an obfuscated word.
+    public static let evasive: UInt8 = 0x80
 
     /// Creates an empty buffer.
     public init() {}
@@ -22,6 +28,7 @@ public struct NormalizedText {
         bytes.removeAll(keepingCapacity: true)
         origin.removeAll(keepingCapacity: true)
         originEnd.removeAll(keepingCapacity: true)
+        runs.removeAll(keepingCapacity: true)
     }
 
     /// The original byte range of the normalized range `s..<e`.
@@ -258,9 +265,11 @@ public struct Normalizer: Sendable {
         b.bytes.reserveCapacity(input.count + 16)
         b.origin.reserveCapacity(input.count + 16)
         b.originEnd.reserveCapacity(input.count + 16)
+        b.runs.reserveCapacity(input.count + 16)
         swap(&b.bytes, &out.bytes)
         swap(&b.origin, &out.origin)
         swap(&b.originEnd, &out.originEnd)
+        swap(&b.runs, &out.runs)
         var i = input.startIndex
         let end = input.endIndex
         let leetOn = stages.contains(.leetspeak)
@@ -312,6 +321,7 @@ public struct Normalizer: Sendable {
         swap(&b.bytes, &out.bytes)
         swap(&b.origin, &out.origin)
         swap(&b.originEnd, &out.originEnd)
+        swap(&b.runs, &out.runs)
     }
 
     /// Normalizes a string and returns the normalized string (for rule terms).
@@ -319,6 +329,18 @@ public struct Normalizer: Sendable {
         var out = NormalizedText()
         normalize(Array(s.utf8), into: &out)
         return out.string
+    }
+
+    /// What a term matches as: its normalized text with each collapsed letter written as many
+    /// times as it stood for (at most three). Two terms with the same key match the same texts.
+    public func matchKey(_ s: String) -> String {
+        var out = NormalizedText()
+        normalize(Array(s.utf8), into: &out)
+        var key: [UInt8] = []
+        for (b, r) in zip(out.bytes, out.runs) {
+            for _ in 0..<max(1, min(3, Int(r & 0x7F))) { key.append(b) }
+        }
+        return String(decoding: key, as: UTF8.self)
     }
 
     /// The text after each stage that changed it, in pipeline order (for `explain`).
@@ -346,6 +368,7 @@ private struct Builder {
     var bytes: [UInt8] = []
     var origin: [Int32] = []
     var originEnd: [Int32] = []
+    var runs: [UInt8] = []
     /// Inside a token; where it starts in `bytes`; what it holds.
     var inToken = false
     var tokenStart = 0
@@ -374,6 +397,7 @@ private struct Builder {
             bytes.append(0x20)
             origin.append(s)
             originEnd.append(s)
+            runs.append(1)
         }
         inToken = true
         tokenStart = bytes.count
@@ -391,11 +415,13 @@ private struct Builder {
         }
         if repeatsOn, Builder.isLetter(c), bytes.count > tokenStart, bytes[bytes.count - 1] == c {
             originEnd[originEnd.count - 1] = e
+            if runs[runs.count - 1] & 0x7F < 0x7F { runs[runs.count - 1] += 1 }
             return
         }
         bytes.append(c)
         origin.append(s)
         originEnd.append(e)
+        runs.append(1)
     }
 
     @inline(__always) mutating func letter(_ c: UInt8, _ s: Int32, _ e: Int32) {
@@ -430,10 +456,11 @@ private struct Builder {
 
     /// Rewrites `bytes[from...]` keeping the bytes `keep` accepts, mapping them with `map`, and
     /// collapsing repeated letters (origins follow).
-    mutating func compact(from: Int, map: (UInt8) -> UInt8?, keep: (Int, UInt8) -> Bool) {
+    mutating func compact(from: Int, map: (UInt8) -> UInt8?, keep: (Int, UInt8) -> Bool, mark markAll: UInt8 = 0, markEnd: Int = Int.max) {
         var w = from
         var r = from
         while r < bytes.count {
+            let mark = r < markEnd ? markAll : 0
             let c0 = bytes[r]
             if !keep(r, c0) {
                 r += 1
@@ -442,10 +469,13 @@ private struct Builder {
             let c = map(c0) ?? c0
             if repeatsOn, Builder.isLetter(c), w > from, bytes[w - 1] == c, bytes[w - 1] != 0x20 {
                 originEnd[w - 1] = originEnd[r]
+                let total = Int(runs[w - 1] & 0x7F) + Int(runs[r] & 0x7F)
+                runs[w - 1] = UInt8(min(total, 0x7F)) | (runs[w - 1] & 0x80) | mark
             } else {
                 bytes[w] = c
                 origin[w] = origin[r]
                 originEnd[w] = originEnd[r]
+                runs[w] = runs[r] | (c == 0x20 ? 0 : mark)
                 w += 1
             }
             r += 1
@@ -453,6 +483,7 @@ private struct Builder {
         bytes.removeLast(bytes.count - w)
         origin.removeLast(origin.count - w)
         originEnd.removeLast(originEnd.count - w)
+        runs.removeLast(runs.count - w)
     }
 
     /// Finishes the current token: leetspeak where it mixes letters and leet symbols, removal of
@@ -462,7 +493,7 @@ private struct Builder {
         inToken = false
         if hasLeet {
             if stages.contains(.leetspeak) && hasLetter {
-                compact(from: tokenStart, map: { Normalizer.leet($0) }, keep: { _, _ in true })
+                compact(from: tokenStart, map: { Normalizer.leet($0) }, keep: { _, _ in true }, mark: NormalizedText.evasive)
             } else {
                 compact(from: tokenStart, map: { _ in nil }, keep: { _, c in c != UInt8(ascii: "@") && c != UInt8(ascii: "$") })
             }
@@ -471,6 +502,7 @@ private struct Builder {
                 bytes.removeLast()
                 origin.removeLast()
                 originEnd.removeLast()
+                runs.removeLast()
             }
         }
         let isSingle = spacingOn && bytes.count == tokenStart + 1 && scalars == 1 && Builder.isLetter(bytes[tokenStart])
@@ -495,7 +527,7 @@ private struct Builder {
         defer { singles = 0 }
         guard singles >= 3 else { return }
         let runEnd = singlesStart + 2 * singles - 1
-        compact(from: singlesStart, map: { _ in nil }, keep: { i, c in !(i < runEnd && c == 0x20) })
+        compact(from: singlesStart, map: { _ in nil }, keep: { i, c in !(i < runEnd && c == 0x20) }, mark: NormalizedText.evasive, markEnd: runEnd)
     }
 }
 

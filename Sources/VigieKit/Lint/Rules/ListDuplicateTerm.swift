@@ -58,7 +58,7 @@ public struct ListDuplicateTermRule: LintRule {
             var firstOf: [String: TermRef] = [:]
             for (value, span) in zip(l.terms, l.termSpans) {
                 let t = TermRef(value: value, file: l.termFile, span: span)
-                let n = context.normalizer.normalize(value)
+                let n = context.normalizer.matchKey(value)
                 if let first = firstOf[n] { report(t, first, n, "term \"\(value)\" appears twice in list `\(name)`") } else { firstOf[n] = t }
             }
         }
@@ -75,7 +75,7 @@ public struct ListDuplicateTermRule: LintRule {
                 sources.append(sourceKey)
                 var local: [String: TermRef] = [:]
                 for t in use.terms.terms {
-                    let n = norm.normalize(t.value)
+                    let n = norm.matchKey(t.value)
                     guard !n.isEmpty else { continue }
                     if let first = local[n] {
                         if use.terms.list == nil { report(t, first, n, "term \"\(t.value)\" appears twice in this list") }
