@@ -31,7 +31,23 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Output format: text or json.")
     var format: Check.Format = .text
 
+    @Option(name: .long, help: "Instead, measure stateful rules (windows, cooldowns) on this many comments, e.g. 10000000.")
+    var stateful: Int?
+
+    @Option(name: .long, help: "Distinct authors in the stateful benchmark.")
+    var authors: Int = 1_000_000
+
     func run() throws {
+        if let stateful {
+            let r = try VigieKit.Bench.stateful(comments: stateful, authors: authors)
+            Terminal.out(String(format: """
+                stateful rules: %d comments, %d authors, %.0f comments/s (stateless rules alone: %.0f/s), +%.2f µs per comment
+                state: %d keys at the end; resident memory %.0f MB after %d comments, %.0f MB at the end
+
+                """, r.comments, r.authors, Double(r.comments) / r.seconds, Double(r.comments) / r.statelessSeconds, r.statefulMicroseconds,
+                r.keys, Double(r.memoryAtTenth) / 1e6, r.comments / 10, Double(r.memoryAtEnd) / 1e6))
+            return
+        }
         let sets: [[String]]
         if let patterns {
             guard let text = try? String(contentsOfFile: patterns, encoding: .utf8) else {
