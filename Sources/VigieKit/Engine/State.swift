@@ -33,8 +33,10 @@ public struct Partial: Sendable {
 /// workers, and it never reads the wall clock.
 ///
 /// Time: each comment's time is its `timestamp` (or `created_at`). A comment without one takes
-/// the latest time seen so far (0 before any). Comments may arrive out of order by up to
-/// ``lateness``; an older one is counted at `latest − lateness` and the output says so.
+/// the latest time seen so far (0 before any). A window counts the events in
+/// `(latest − window, latest]`, where latest is the latest time seen including this comment.
+/// Comments may arrive out of order by up to ``lateness`` and are recorded at their own time; an
+/// older one is recorded at `latest − lateness` and the output says so.
 ///
 /// Memory: events older than `latest − window − lateness` are dropped; each window keeps at most
 /// ``maxKeys`` keys — past that, expired keys go first, then the least recently seen.
@@ -171,7 +173,7 @@ public final class StateStage {
                 memo[n] = false
                 return false
             }
-            let c = count(windowIndex[n]!, k, now, seconds, hash: nil)
+            let c = count(windowIndex[n]!, k, watermark ?? now, seconds, hash: nil)
             v = compareNumbers(Double(c), op, rhs)
             trace?.nodes[n] = NodeTrace(value: v, note: "count = \(c) in the last \(formatDuration(seconds))")
         case .repeats(let seconds, let key, let op, let rhs):
@@ -180,7 +182,7 @@ public final class StateStage {
                 memo[n] = false
                 return false
             }
-            let c = count(windowIndex[n]!, k, now, seconds, hash: p.textHash)
+            let c = count(windowIndex[n]!, k, watermark ?? now, seconds, hash: p.textHash)
             v = compareNumbers(Double(c), op, rhs)
             trace?.nodes[n] = NodeTrace(value: v, note: "same text \(c) time\(c == 1 ? "" : "s") in the last \(formatDuration(seconds))")
         default: v = false
@@ -195,10 +197,10 @@ public final class StateStage {
         switch program.nodes[Int(n)] {
         case .window(_, let seconds, let key, _, _):
             guard let k = keyString(key, p) else { return nil }
-            return (count(windowIndex[n]!, k, now, seconds, hash: nil), seconds)
+            return (count(windowIndex[n]!, k, watermark ?? now, seconds, hash: nil), seconds)
         case .repeats(let seconds, let key, _, _):
             guard let k = keyString(key, p) else { return nil }
-            return (count(windowIndex[n]!, k, now, seconds, hash: p.textHash), seconds)
+            return (count(windowIndex[n]!, k, watermark ?? now, seconds, hash: p.textHash), seconds)
         case .and(let kids), .or(let kids):
             for k in kids { if let w = firstWindow(k, p, now) { return w } }
             return nil

@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+
+@testable import VigieKit
+
+/// Windows, repeats, once per, cooldowns: event time, lateness, missing timestamps, restarts
+/// with saved state, and the same output whatever the number of workers.
+struct StateTests {
+    static let rules = """
+        lang en
+        template sorry { en: "Sorry" }
+        rule complaint { when text has "late" then reply sorry cooldown 1h per author, tag care }
+        rule buzz { when count(rule complaint, window 10m) >= 3 then escalate crisis severity critical once per 1h }
+        rule flood { when count(true, window 1m by author) >= 3 then flag flood }
+        rule same { when repeats(window 10m by author) >= 2 then hide "repeated" }
+        """
+
+    func program() throws -> Program {
+        try #require(Compiler.compile(RuleSetLoader.build(sources: [SourceFile(path: "s.vigie", text: Self.rules)], root: ".")))
+    }
+
+    func line(_ text: String, author: String, at t: String?) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("text"); w.string(text)
+        w.key("author"); w.beginObject(); w.key("id"); w.string(author); w.endObject()
+        if let t { w.key("timestamp"); w.string(t) }
+        w.endObject()
+        return w.string
+    }
+
+    func decide(_ ev: Evaluator, _ l: String) throws -> Decision {
+        guard case .decision(let d) = ev.evaluate(line: Array(l.utf8)) else { throw CancellationError() }
+        return d
+    }
+
+    @Test func aSpikeEscalatesExactlyOncePerWindow() throws {
+        let ev = Evaluator(program: try program())
+        var escalations = 0
+        for i in 0..<12 {
+            let d = try decide(ev, line("order late", author: "a\(i)", at: "2026-01-01T10:0\(i / 2):\(i % 2 == 0 ? "00" : "30")Z"))
+            if d.has(.escalate) {
+                escalations += 1
+                #expect(i == 2)
+                #expect(d.actions.first { $0.kind == .escalate }?.count == 3)
+                #expect(d.actions.first { $0.kind == .escalate }?.window == "10m")
+            }
+        }
+        #expect(escalations == 1)
+        // An hour later, a new wave escalates again.
+        var later = 0
+        for i in 0..<3 where try decide(ev, line("late", author: "b\(i)", at: "2026-01-01T11:3\(i):00Z")).has(.escalate) { later += 1 }
+        #expect(later == 1)
+    }
+
+    @Test func floodIsPerAuthor() throws {
+        let ev = Evaluator(program: try program())
+        let a = try (0..<3).map { try decide(ev, line("hi \($0)", author: "x", at: "2026-01-01T10:00:0\($0)Z")) }
+        #expect(a.map { $0.has(.flag) } == [false, false, true])
+        #expect(try !decide(ev, line("hi", author: "y", at: "2026-01-01T10:00:05Z")).has(.flag))
+    }
+
+    @Test func repeatedTextIsHidden() throws {
+        let ev = Evaluator(program: try program())
+        #expect(try !decide(ev, line("Buy NOW", author: "s", at: "2026-01-01T10:00:00Z")).has(.hide))
+        #expect(try decide(ev, line("buy now!!", author: "s", at: "2026-01-01T10:05:00Z")).has(.hide))
+        #expect(try !decide(ev, line("buy now", author: "other", at: "2026-01-01T10:06:00Z")).has(.hide))
+    }
+
+    @Test func cooldownSuppressesTheSecondReplyAndSaysSo() throws {
+        let ev = Evaluator(program: try program())
+        #expect(try decide(ev, line("late", author: "c", at: "2026-01-01T10:00:00Z")).has(.reply))
+        let second = try decide(ev, line("still late", author: "c", at: "2026-01-01T10:30:00Z"))
+        #expect(!second.has(.reply))
+        #expect(second.dropped.contains { $0.action.kind == .reply && $0.why.hasPrefix("cooldown 1h") })
+        #expect(try decide(ev, line("late again", author: "c", at: "2026-01-01T11:30:00Z")).has(.reply))
+    }
+
+    @Test func outOfOrderEventsWithinTheLatenessCountAtTheirOwnTime() throws {
+        let ev = Evaluator(program: try program())
+        _ = try decide(ev, line("a", author: "o", at: "2026-01-01T10:00:30Z"))
+        _ = try decide(ev, line("b", author: "o", at: "2026-01-01T10:00:50Z"))
+        // Earlier than the last one, still within the window of both: the third in a minute.
+        #expect(try decide(ev, line("c", author: "o", at: "2026-01-01T10:00:10Z")).has(.flag))
+        // Far too late: counted at latest − lateness, and the output says so.
+        let late = try decide(ev, line("d", author: "p", at: "2026-01-01T08:00:00Z"))
+        #expect(late.warnings.contains { $0.contains("behind the latest") })
+    }
+
+    @Test func aCommentWithoutTimestampTakesTheLatestTime() throws {
+        let ev = Evaluator(program: try program())
+        _ = try decide(ev, line("a", author: "m", at: "2026-01-01T10:00:00Z"))
+        _ = try decide(ev, line("b", author: "m", at: nil))
+        #expect(try decide(ev, line("c", author: "m", at: nil)).has(.flag))
+    }
+
+    func stream() -> [String] {
+        var rng = SplitMix64(state: 3)
+        let texts = ["late", "hello", "spam spam", "late again", "nice"]
+        return (0..<600).map { i in
+            let t = 1_767_225_600 + i * 7 - rng.below(30)
+            var w = JSONWriter()
+            w.beginObject()
+            w.key("id"); w.int(i)
+            w.key("text"); w.string(texts[rng.below(texts.count)])
+            w.key("author"); w.beginObject(); w.key("id"); w.string("u\(rng.below(20))"); w.endObject()
+            if i % 17 != 0 { w.key("timestamp"); w.int(t) }
+            w.endObject()
+            return w.string
+        }
+    }
+
+    func runStream(_ lines: [String], jobs: Int, state: String? = nil) throws -> [String] {
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-state-in-\(UUID().uuidString)").path
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-state-out-\(UUID().uuidString)").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
+        FileManager.default.createFile(atPath: output, contents: nil)
+        defer {
+            unlink(input)
+            unlink(output)
+        }
+        var o = RunOptions()
+        o.jobs = jobs
+        o.batchLines = 16
+        let runner = StreamRunner(program: try program(), options: o)
+        if let state { try runner.state.load(from: state) }
+        let fin = open(input, O_RDONLY)
+        let fout = open(output, O_WRONLY)
+        runner.run(input: fin, output: fout)
+        close(fin)
+        close(fout)
+        if let state { try runner.state.save(to: state) }
+        // Line numbers restart with each run; compare the rest.
+        return try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").map {
+            String($0).replacingOccurrences(of: #"^\{"line":\d+,"#, with: "{", options: .regularExpression)
+        }
+    }
+
+    @Test func sameOutputWithOneAndFourWorkers() throws {
+        let lines = stream()
+        let one = try runStream(lines, jobs: 1)
+        #expect(one.count == lines.count)
+        #expect(try runStream(lines, jobs: 4) == one)
+    }
+
+    @Test func aRestartWithSavedStateDecidesLikeAnUninterruptedRun() throws {
+        let lines = stream()
+        let whole = try runStream(lines, jobs: 2)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-state-\(UUID().uuidString).json").path
+        defer { unlink(path) }
+        let first = try runStream(Array(lines[..<250]), jobs: 2, state: path)
+        let second = try runStream(Array(lines[250...]), jobs: 1, state: path)
+        #expect(first + second == whole)
+    }
+
+    @Test func aCorruptStateFileIsAnErrorAndIsNotOverwritten() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-state-\(UUID().uuidString).json").path
+        defer { unlink(path) }
+        try "not json".write(toFile: path, atomically: true, encoding: .utf8)
+        let stage = StateStage(program: try program())
+        #expect(throws: StateStage.StateFileError.self) { try stage.load(from: path) }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "not json")
+    }
+}
