@@ -112,3 +112,49 @@ struct RuleTestRunnerTests {
         #expect(diags.map(\.id) == ["E016"])
     }
 }
+
+/// `vigie test` end to end: exit codes, the closing line, coverage threshold, JSON output.
+struct VigieTestCommandTests {
+    func folder(_ files: [String: String]) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-testcmd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        return dir
+    }
+
+    static let passing = """
+        rule r { when text has "x" then hide }
+        rule s { when text has "y" then flag q }
+        test "x is hidden" {
+          given { text: "x" }
+          expect hide
+        }
+        """
+
+    @Test func exitCodesAndClosingLine() throws {
+        let ok = try folder(["a.vigie": Self.passing])
+        let failing = try folder(["a.vigie": Self.passing + "\ntest \"wrong\" {\n  given { text: \"y\" }\n  expect hide\n}\n"])
+        let broken = try folder(["a.vigie": "rule r { when text has then hide }"])
+        defer { for d in [ok, failing, broken] { try? FileManager.default.removeItem(at: d) } }
+
+        let r0 = try CLI.run(["test", ok.path])
+        #expect(r0.status == 0)
+        #expect(r0.out.hasSuffix("1 passed, 0 failed\n"))
+        #expect(r0.out.contains("rules no test exercises: s"))
+
+        let r1 = try CLI.run(["test", failing.path])
+        #expect(r1.status == 1)
+        #expect(r1.out.contains("FAIL \(failing.path)/a.vigie:"))
+        #expect(r1.out.contains("- hide"))
+        #expect(r1.out.hasSuffix("1 passed, 1 failed\n"))
+
+        #expect(try CLI.run(["test", broken.path]).status == 2)
+        #expect(try CLI.run(["test", ok.path, "--coverage-min", "100"]).status == 1)
+        #expect(try CLI.run(["test", ok.path, "--coverage-min", "50"]).status == 0)
+
+        let json = try CLI.run(["test", failing.path, "--format", "json"])
+        let doc = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any]
+        #expect(doc?["failed"] as? Int == 1)
+        #expect((doc?["coverage"] as? [String: Any])?["unexercised"] as? [String] == [])
+    }
+}

@@ -22,6 +22,8 @@ public struct BenchRow: Sendable {
     public var vigieMatchedOnSample: Int?
     /// Size of the sample.
     public var sample: Int
+    /// Normalization alone (all stages), per comment of the sample, in microseconds.
+    public var normalizeMicroseconds: Double?
 
     /// Comments per second end to end.
     public var rate: Double { Double(comments) / seconds }
@@ -83,6 +85,13 @@ public enum Bench {
                 if case .decision(let d) = ev.evaluate(line: l), !d.matchedRules.isEmpty { v += 1 }
             }
             row.vigieMatchedOnSample = v
+            // The normalization pipeline alone, repeated to get past timer resolution.
+            let normalizer = Normalizer()
+            var out = NormalizedText()
+            let rounds = 20
+            let t3 = Date()
+            for _ in 0..<rounds { for t in texts { normalizer.normalize(t, into: &out) } }
+            row.normalizeMicroseconds = Date().timeIntervalSince(t3) / Double(rounds * max(1, texts.count)) * 1e6
         }
         return row
     }

@@ -11,6 +11,7 @@ public enum BenchRenderer {
                           r.rules, r.compileSeconds * 1000, r.rate, r.megabytesPerSecond, r.matched, Double(r.peakMemory) / 1e6,
                           r.naiveRate ?? 0, r.sample, r.ratio ?? 0, r.vigieMatchedOnSample ?? 0, r.naiveMatched ?? 0)
         }
+        if let n = rows.first?.normalizeMicroseconds { out += String(format: "normalization alone: %.2f µs per comment\n", n) }
         if rows.count > 1, let a = rows.first(where: { $0.rules == 1000 }), let b = rows.first(where: { $0.rules == 10000 }) {
             out += String(format: "10,000 rules cost %.2f× the time per comment of 1,000 rules\n", (b.seconds / Double(b.comments)) / (a.seconds / Double(a.comments)))
         }
@@ -40,6 +41,7 @@ public enum BenchRenderer {
             w.key("sample"); w.int(r.sample)
             w.key("sample_matched_naive"); if let n = r.naiveMatched { w.int(n) } else { w.null() }
             w.key("sample_matched_vigie"); if let n = r.vigieMatchedOnSample { w.int(n) } else { w.null() }
+            w.key("normalize_us_per_comment"); if let n = r.normalizeMicroseconds { w.number((n * 100).rounded() / 100) } else { w.null() }
             w.endObject()
         }
         w.endArray()
