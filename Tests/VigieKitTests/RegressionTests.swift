@@ -104,3 +104,27 @@ struct RegressionTests {
         #expect(RuleTestDiscovery.discover(RuleSetLoader.load(path: dir.path)).0.count == 1)
     }
 }
+
+/// `{match}` renders what the author wrote where the rule matched, safely.
+struct MatchPlaceholderTests {
+    @Test(arguments: [
+        (#"text has any ["arnaque", "escroquerie"]"#, "C'est une ARNAQUE totale", "ARNAQUE"),
+        (#"text matches /\bcode\s+promo\b/i"#, "un Code  Promo svp", "Code  Promo"),
+        (#"text has "nul" and author.name exists"#, "vraiment nuuuul", "nuuuul"),
+    ])
+    func matchPlaceholder(_ c: (String, String, String)) throws {
+        let rules = """
+            template t { fr: "Vous avez écrit « {match|?} »." }
+            rule r { when \(c.0) then reply t }
+            """
+        let program = try #require(Compiler.compile(RuleSetLoader.build(sources: [SourceFile(path: "r.vigie", text: rules)], root: ".")))
+        var w = JSONWriter()
+        w.beginObject(); w.key("text"); w.string(c.1); w.key("lang"); w.string("fr")
+        w.key("author"); w.beginObject(); w.key("name"); w.string("x"); w.endObject(); w.endObject()
+        guard case .decision(let d) = Evaluator(program: program).evaluate(line: w.bytes) else {
+            Issue.record("not evaluated")
+            return
+        }
+        #expect(d.actions.first?.text == "Vous avez écrit « \(c.2) ».")
+    }
+}

@@ -36,7 +36,7 @@ public enum ErrorCatalog {
         "E038": ("type mismatch", "The two sides of a comparison cannot be compared: numbers compare with numbers and durations, strings with strings, booleans with `==`/`!=`."),
         "E039": ("unknown function", "Derived values are `length(F)`, `links(F)`, `mentions(F)`, `hashtags(F)`, `emojis(F)`, `caps(F)` (share of capital letters, 0 to 1), `words(F)` and `age(F)` (time since a timestamp)."),
         "E040": ("empty term", "A term that is empty after normalization (only spaces or punctuation) would match nothing; use `matches` for punctuation."),
-        "E041": ("bad placeholder", "Template placeholders are `{field.path}` (any field of the comment), `{field.path|fallback}` or `{lang}`; write `\\{` for a literal brace."),
+        "E041": ("bad placeholder", "Template placeholders are `{field.path}` (any field of the comment), `{field.path|fallback}`, `{lang}` or `{match}` (what the author wrote where the rule matched); write `\\{` for a literal brace."),
         "W004": ("language cannot be detected", "Vigie knows the languages `fr`, `en` and `es` for detection; other codes are accepted when the input carries a `lang` field."),
         "E043": ("no rule files", "The path given to `--rules` holds no `.vigie` file."),
         "E044": ("cannot read file", "A rule file or list file could not be read."),

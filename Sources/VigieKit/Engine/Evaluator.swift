@@ -188,7 +188,7 @@ public final class Evaluator {
 
     func renderReplies(_ rule: Int, _ p: inout Partial) {
         for a in program.rules[rule].actions where a.kind == .reply {
-            if let name = a.argument, p.replies[name] == nil { p.replies[name] = renderTemplate(name) }
+            if let name = a.argument, p.replies[name] == nil { p.replies[name] = renderTemplate(name, rule: rule) }
         }
     }
 

@@ -7,7 +7,7 @@ extension Evaluator {
     /// Renders a reply action's template for the current comment: picks the variant for the
     /// comment's language (the first variant when none matches), rotates between texts by a hash
     /// of the comment's id (or text), and fills placeholders safely.
-    func renderTemplate(_ name: String) -> (text: String, variant: Int)? {
+    func renderTemplate(_ name: String, rule: Int? = nil) -> (text: String, variant: Int)? {
         guard let t = program.templates[name] else { return nil }
         guard let variant = t.variants.first(where: { $0.lang == lang && !$0.texts.isEmpty }) ?? t.variants.first(where: { !$0.texts.isEmpty }) else { return nil }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -22,11 +22,41 @@ extension Evaluator {
             switch part {
             case .literal(let s): out += s
             case .placeholder(let path, let fallback):
-                out += placeholder(path) ?? fallback ?? ""
+                if path == ["match"] {
+                    out += rule.flatMap { matchedText(rule: $0) }.map(Evaluator.sanitize) ?? fallback ?? ""
+                } else {
+                    out += placeholder(path) ?? fallback ?? ""
+                }
             }
         }
         if out.count > Evaluator.maxReplyLength { out = String(out.prefix(Evaluator.maxReplyLength - 1)) + "…" }
         return (out, k)
+    }
+
+    /// What the author wrote where a rule matched: the first text predicate of its condition that
+    /// held, mapped back to the original bytes (for the `{match}` placeholder).
+    func matchedText(rule: Int) -> String? {
+        var seen = Set<Int32>()
+        func first(_ n: Int32) -> Range<Int>? {
+            guard seen.insert(n).inserted, nodeStamp[Int(n)] == serial, nodeValue[Int(n)] else { return nil }
+            switch program.nodes[Int(n)] {
+            case .and(let kids), .or(let kids):
+                for k in kids { if let r = first(k) { return r } }
+                return nil
+            case .rule(let r): return first(program.rules[Int(r)].condition)
+            case .terms(.text, _, _, let atoms, _), .near(.text, _, let atoms, _, _, _), .count(.text, let atoms, _, _):
+                let subj = SubjectText(original: [], normalized: NormalizedText(), isMain: true)
+                guard let r = occurrences(atoms: atoms, subject: .text, subj, limit: 1).first else { return nil }
+                return normalized.originalRange(r.lowerBound, r.upperBound)
+            case .regex(.text, let index):
+                let r = text.withUnsafeBufferPointer { program.regexes[Int(index)].regex.firstMatch(in: $0, scratch: regexScratch) }
+                if case .match(let range) = r { return range }
+                return nil
+            default: return nil
+            }
+        }
+        guard let r = first(program.rules[rule].condition), r.upperBound <= text.count else { return nil }
+        return String(decoding: text[r], as: UTF8.self)
     }
 
     /// The safe text of a placeholder, or nil when the value is missing or empty.

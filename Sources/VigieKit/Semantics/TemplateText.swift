@@ -4,7 +4,8 @@ public struct TemplateText: Sendable {
     public enum Part: Sendable, Equatable {
         /// Text copied as is.
         case literal(String)
-        /// A field path (`author.name`) or `lang`, with an optional fallback for missing values.
+        /// A field path (`author.name`), `lang`, or `match` (the text the rule matched), with an
+        /// optional fallback for missing values.
         case placeholder(path: [String], fallback: String?)
     }
 
