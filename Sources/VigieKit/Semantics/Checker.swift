@@ -191,9 +191,29 @@ enum Checker {
         switch TemplateText.parse(s.value) {
         case .success: break
         case .failure(let e):
-            d.append(Diagnostic("E041", .error, "bad placeholder in template: \(e.message)", file: file, span: Span(s.span.start + 1 + e.offset, s.span.start + 2 + e.offset),
-                                help: "placeholders are `{author.name}`, `{author.name|fallback}`, `{lang}`; write `\\{` for a literal brace"))
+            let at = sourceOffset(of: e.offset, in: s, file: file)
+            d.append(Diagnostic("E041", .error, "bad placeholder in template: \(e.message)", file: file, span: Span(at, at + 1),
+                                help: "placeholders are `{author.name}`, `{author.name|fallback}`, `{lang}`, `{match}`; write `\\{` for a literal brace"))
         }
+    }
+
+    /// The source offset of byte `offset` of a string literal's decoded value: escapes such as
+    /// `\"` take two source bytes for one decoded byte (`\{` and `\}` are kept as written).
+    static func sourceOffset(of offset: Int, in s: StringLit, file: SourceFile) -> Int {
+        var raw = s.span.start + 1
+        var decoded = 0
+        let b = file.bytes
+        while decoded < offset, raw < s.span.end - 1 {
+            if b[raw] == UInt8(ascii: "\\"), raw + 1 < b.count {
+                let e = b[raw + 1]
+                decoded += (e == UInt8(ascii: "{") || e == UInt8(ascii: "}")) ? 2 : 1
+                raw += 2
+            } else {
+                decoded += 1
+                raw += 1
+            }
+        }
+        return raw
     }
 
     static func checkTerms(_ t: TermsSyntax, file: SourceFile, lists: [String], listFirst: [String: (SourceFile, Span)], into d: inout [Diagnostic]) {
