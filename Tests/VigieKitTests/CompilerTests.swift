@@ -221,6 +221,11 @@ let regexCases: [RegexCase] = [
     .init(pattern: #"\101bcd"#, acceptable: nil, samples: ["Abcd"]),
     .init(
         pattern: #"\cAbcd"#, acceptable: nil, samples: ["\u{01}bcd"]),
+    // Leetspeak classes read as the letter they all normalize to.
+    .init(pattern: #"j[a@4]j[a@4]r[o0]ud[a@4]r"#, flags: "i", acceptable: [["jajaroudar"]], samples: ["J4J4R0UD4R !", "jaj@roudar", "x j@jaroud@r y"]),
+    .init(pattern: #"br[i1!]cl[o0]x"#, flags: "i", acceptable: [["clox"]], samples: ["br!cl0x", "BR1CLOX", "bricl0x"]),
+    .init(pattern: #"[a@4][a@4][a@4]"#, acceptable: nil, samples: ["444", "@aa", "aaa"]),
+    .init(pattern: #"[@a]bcd"#, acceptable: nil, samples: ["@bcd", "abcd"]),
 ]
 
 /// The pattern PCRE2 compiles: a rule file escapes `/` as `\/`, which PCRE2 reads as `/` anyway.

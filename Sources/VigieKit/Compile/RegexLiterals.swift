@@ -13,7 +13,7 @@ enum RegexLiterals {
         if flags.contains("x") { return nil }
         let b = Array(pattern.utf8)
         var i = 0
-        guard let set = alternation(b, &i), i == b.count else { return nil }
+        guard let set = alternation(b, &i, leet: stages.contains(.leetspeak)), i == b.count else { return nil }
         let normalizer = Normalizer(stages: stages)
         var out: [String] = []
         for lit in set {
@@ -27,10 +27,10 @@ enum RegexLiterals {
     }
 
     /// Parses `branch (| branch)*` up to `)` or the end; returns the union of each branch's best literal.
-    private static func alternation(_ b: [UInt8], _ i: inout Int) -> [String]? {
+    private static func alternation(_ b: [UInt8], _ i: inout Int, leet: Bool) -> [String]? {
         var result: [String]? = []
         while true {
-            let branch = sequence(b, &i)
+            let branch = sequence(b, &i, leet: leet)
             if let branch, result != nil { result! += branch } else { result = nil }
             if i < b.count, b[i] == UInt8(ascii: "|") {
                 i += 1
@@ -41,10 +41,36 @@ enum RegexLiterals {
     }
 
     /// Parses a concatenation; returns the best required literal set for it (nil if none).
-    private static func sequence(_ b: [UInt8], _ i: inout Int) -> [String]? {
+    /// The one letter every member of a leetspeak class such as `[a@4]` or `[o0]` normalizes to,
+    /// or nil (ranges, negation, escapes, separators or mixed letters).
+    static func leetClassLetter(_ members: ArraySlice<UInt8>) -> UInt8? {
+        guard !members.isEmpty, members.first != UInt8(ascii: "^") else { return nil }
+        var letter: UInt8?
+        var prev: UInt8 = 0
+        for m in members {
+            if m == UInt8(ascii: "-"), prev != 0 { return nil }  // a range
+            prev = m
+            let l: UInt8
+            switch m {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): l = m
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): l = m + 0x20
+            default:
+                guard let x = Normalizer.leet(m) else { return nil }
+                l = x
+            }
+            if let letter, letter != l { return nil }
+            letter = l
+        }
+        return letter
+    }
+
+    private static func sequence(_ b: [UInt8], _ i: inout Int, leet: Bool) -> [String]? {
         var best: [String]? = nil
         var bestScore = 0
         var run: [UInt8] = []
+        // A literal made only of class letters could sit in a token without letters, where
+        // leetspeak does not apply: keep only runs with at least one plain letter.
+        var runHasPlain = false
         func consider(_ cand: [String]) {
             let score = cand.map { $0.utf8.count }.min() ?? 0
             if score > bestScore || (score == bestScore && (best?.count ?? Int.max) > cand.count) {
@@ -53,8 +79,9 @@ enum RegexLiterals {
             }
         }
         func flush() {
-            if run.count >= 1, let s = String(validating: run, as: UTF8.self) { consider([s]) }
+            if run.count >= 1, runHasPlain, let s = String(validating: run, as: UTF8.self) { consider([s]) }
             run.removeAll()
+            runHasPlain = false
         }
         while i < b.count {
             let c = b[i]
@@ -62,6 +89,7 @@ enum RegexLiterals {
             var atom: [UInt8]? = nil  // a literal atom (one character)
             var groupSet: [String]? = nil
             var isGroup = false
+            var classLetter = false
             switch c {
             case UInt8(ascii: "\\"):
                 guard i + 1 < b.count else { return nil }
@@ -81,6 +109,7 @@ enum RegexLiterals {
                     atom = [e]
                 }
             case UInt8(ascii: "["):
+                let classStart = i + 1
                 i += 1
                 if i < b.count, b[i] == UInt8(ascii: "^") { i += 1 }
                 if i < b.count, b[i] == UInt8(ascii: "]") { i += 1 }
@@ -92,6 +121,12 @@ enum RegexLiterals {
                     i += 1
                 }
                 guard i < b.count else { return nil }
+                // `[a@4]`: one letter once normalized (an `@` may only follow letters, since a
+                // leading `@` reads as a mention).
+                if leet, let l = leetClassLetter(b[classStart..<i]), !(run.isEmpty && b[classStart..<i].contains(UInt8(ascii: "@"))) {
+                    atom = [l]
+                    classLetter = true
+                }
                 i += 1
             case UInt8(ascii: "("):
                 i += 1
@@ -99,7 +134,7 @@ enum RegexLiterals {
                 if i < b.count, b[i] == UInt8(ascii: "?") {
                     if i + 1 < b.count, b[i + 1] == UInt8(ascii: ":") {
                         i += 2
-                        groupSet = alternation(b, &i)
+                        groupSet = alternation(b, &i, leet: leet)
                     } else {
                         // Lookaround, named group, inline options...: skip, and use nothing inside.
                         var depth = 1
@@ -107,7 +142,7 @@ enum RegexLiterals {
                         if i < b.count, b[i] == UInt8(ascii: "<"), i + 1 < b.count, b[i + 1] != UInt8(ascii: "="), b[i + 1] != UInt8(ascii: "!") {
                             while i < b.count, b[i] != UInt8(ascii: ">") { i += 1 }
                             i += 1
-                            groupSet = alternation(b, &i)
+                            groupSet = alternation(b, &i, leet: leet)
                             depth = 0
                         }
                         while depth > 0, i < b.count {
@@ -116,7 +151,7 @@ enum RegexLiterals {
                         }
                     }
                 } else {
-                    groupSet = alternation(b, &i)
+                    groupSet = alternation(b, &i, leet: leet)
                 }
                 guard i < b.count, b[i] == UInt8(ascii: ")") else { return nil }
                 i += 1
@@ -163,6 +198,7 @@ enum RegexLiterals {
                 let letterOrDigit = atom.count > 1 || ((atom[0] | 0x20) >= 0x61 && (atom[0] | 0x20) <= 0x7A)
                 if letterOrDigit {
                     run += atom
+                    if !classLetter { runHasPlain = true }
                     if repeated { flush() }
                 } else {
                     flush()
