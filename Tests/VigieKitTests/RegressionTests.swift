@@ -128,3 +128,10 @@ struct MatchPlaceholderTests {
         #expect(d.actions.first?.text == "Vous avez écrit « \(c.2) ».")
     }
 }
+
+/// A command line that does not parse is a usage error: exit 2, as documented (not 64).
+@Test func unknownOptionExitsWithTwo() throws {
+    let r = try CLI.run(["run", "--no-such-option"])
+    #expect(r.status == 2)
+    #expect(r.err.contains("Unknown option"))
+}
