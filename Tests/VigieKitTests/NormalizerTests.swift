@@ -143,3 +143,24 @@ struct RepeatedLetterPrecisionTests {
         #expect(n.matchKey("Perro") == n.matchKey("perro"))
     }
 }
+
+/// Substring operators may start or end inside a run of doubled letters.
+@Test(arguments: [
+    (#"contains "scam""#, "what a scammer", true),
+    (#"contains "mer""#, "this summer", true),
+    (#"has "scam""#, "what a scammer", false),
+    (#"starts with "scam""#, "scamming people", true),
+    (#"ends with "mer""#, "long summer", true),
+    (#"contains "pero""#, "mi perro", false),
+])
+func substringsInsideRuns(_ c: (String, String, Bool)) throws {
+    let src = SourceFile(path: "r.vigie", text: "rule r { when text \(c.0) then hide }")
+    let program = try #require(Compiler.compile(RuleSetLoader.build(sources: [src], root: ".")))
+    var w = JSONWriter()
+    w.beginObject(); w.key("text"); w.string(c.1); w.endObject()
+    guard case .decision(let d) = Evaluator(program: program).evaluate(line: w.bytes) else {
+        Issue.record("not evaluated")
+        return
+    }
+    #expect(d.has(.hide) == c.2, "\(c.0) on \(c.1)")
+}

@@ -440,12 +440,15 @@ public final class Evaluator {
     /// (and back) only when the word is obfuscated or the run is an elongation of three or more.
     @inline(__always) func accepts(_ atom: Atom, _ s: Int, _ e: Int, _ text: NormalizedText) -> Bool {
         guard bounded(atom.op, s, e, text.bytes) else { return false }
+        let last = atom.runs.count - 1
         var i = 0
-        while i < atom.runs.count {
+        while i <= last {
             let tr = text.runs[s + i]
             let t = tr & 0x7F
             let k = atom.runs[i]
-            if t != k, tr & NormalizedText.evasive == 0, t < 3, k < 3 { return false }
+            // A substring may start or end inside a run of the text (`scam` in `scammer`).
+            let edge = atom.op != .has && (i == 0 || i == last) && t > k
+            if t != k, !edge, tr & NormalizedText.evasive == 0, t < 3, k < 3 { return false }
             i += 1
         }
         return true
