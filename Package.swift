@@ -9,7 +9,8 @@ let package = Package(
         .library(name: "VigieKit", targets: ["VigieKit"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -19,7 +20,7 @@ let package = Package(
         ),
         .target(
             name: "VigieKit",
-            dependencies: ["CPCRE2"],
+            dependencies: ["CPCRE2", .product(name: "Yams", package: "Yams")],
             swiftSettings: [
                 // The engine guards its own shared state; dynamic exclusivity checks cost ~5 % per comment.
                 .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))

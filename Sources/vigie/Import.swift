@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import VigieKit
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Translate rules written for another tool into Vigie rules.",
+        discussion: """
+            Example:
+              vigie import automoderator automod.yaml -o Rules/reddit.vigie
+            """,
+        subcommands: [AutoModeratorConfig.self])
+
+    struct AutoModeratorConfig: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "automoderator",
+            abstract: "Translate a Reddit AutoModerator configuration (YAML) into a Vigie rule file.",
+            discussion: """
+                Each AutoModerator rule becomes a Vigie rule with the same meaning on comments and \
+                text posts: remove and spam become hide, filter a flag to `modqueue`, report a flag to \
+                `reports` (an escalation to `safety` when the reason mentions threats or doxxing), \
+                modmail an escalation to `mods`, approve allow, comment a reply template. A rule that \
+                loses a check is written in shadow mode; a rule left with no check or no action is \
+                kept as a comment. Grammar/MIGRATING-FROM-AUTOMODERATOR.md has the details.
+
+                The import report goes to standard error: every YAML error and everything not \
+                carried over, with its line in the configuration.
+
+                Examples:
+                  vigie import automoderator automod.yaml -o Rules/reddit.vigie
+                  vigie import automoderator automod.yaml > reddit.vigie 2> import-report.txt
+
+                Exit codes: 0 imported; 2 the file cannot be read, a section is not valid YAML (the \
+                other sections are still written), or a usage error.
+                """)
+
+        @Argument(help: "The AutoModerator configuration: YAML sections separated by lines starting with `---`.")
+        var file: String
+
+        @Option(name: [.short, .customLong("output")], help: "Write the Vigie rules to this file instead of standard output.")
+        var output: String?
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                Terminal.error("vigie import: cannot read `\(file)`\n")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                Terminal.error("vigie import: `\(file)` is not UTF-8 text\n")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+            let result = AutoModeratorImporter.translate(yaml: text, path: file)
+            if let output {
+                do {
+                    try Data(result.source.utf8).write(to: URL(fileURLWithPath: output))
+                } catch {
+                    Terminal.error("vigie import: cannot write `\(output)`: \(error.localizedDescription)\n")
+                    throw ExitCode(ExitStatus.usage.rawValue)
+                }
+            } else {
+                Terminal.out(result.source)
+            }
+            Terminal.error(AutoModeratorImporter.report(result, color: Terminal.wantsColor(2)))
+            if let output { Terminal.error("wrote \(output)\n") }
+            if result.hasErrors { throw ExitCode(ExitStatus.usage.rawValue) }
+        }
+    }
+}

@@ -1,0 +1,453 @@
+import Foundation
+import Testing
+
+@testable import VigieKit
+
+/// `vigie import automoderator`: each construct on small YAML of our own, golden output for the
+/// fixture, the real configurations of `../shared` when they are there, and a comparison of
+/// AutoModerator's matching with the imported rules' decisions on the same comments.
+@Suite struct ImportTests {
+    static let fixtures = Paths.fixtures.appendingPathComponent("automod")
+
+    /// Imports YAML given in memory.
+    static func translate(_ yaml: String) -> AutoModeratorImport {
+        AutoModeratorImporter.translate(yaml: yaml, path: "automod.yaml")
+    }
+
+    /// The rule set of an import, checked like `vigie check` does.
+    static func ruleSet(_ result: AutoModeratorImport) -> RuleSet {
+        buildRuleSet(result.source, path: "/virtual/imported.vigie")
+    }
+
+    // MARK: constructs
+
+    struct Construct: Sendable, CustomTestStringConvertible {
+        var name: String
+        var yaml: String
+        /// Fragments the Vigie output must contain.
+        var expected: [String]
+        /// Ids the report must contain.
+        var reported: [String] = []
+        var testDescription: String { name }
+    }
+
+    static let constructs: [Construct] = [
+        Construct(
+            name: "default match is whole words", yaml: "body: [refund, money back]\naction: filter",
+            expected: [#"text has any ["refund", "money back"]"#, "then flag modqueue"]),
+        Construct(name: "includes is contains", yaml: "body (includes): scam\naction: remove", expected: [#"text contains "scam""#, #"then hide "remove""#]),
+        Construct(name: "includes-word", yaml: "body (includes-word): scam\naction: spam", expected: [#"text has "scam""#, #"hide "spam""#]),
+        Construct(
+            name: "starts-with", yaml: "body+title (starts-with): hi\naction: report",
+            expected: [#"(text starts with "hi" or title starts with "hi")"#, "flag reports"]),
+        Construct(name: "ends-with", yaml: "body (ends-with): [bye]\naction: report", expected: [#"text ends with "bye""#]),
+        Construct(name: "full-exact", yaml: "body (full-exact): [first, \"first!\"]\naction: spam", expected: [#"text in ["first", "first!"]"#]),
+        Construct(name: "full-text", yaml: "body (full-text): first\naction: spam", expected: [#"text matches /^\W*(first)\W*$/is"#]),
+        Construct(
+            name: "regex is whole words by default", yaml: "title+body (regex): [\"nsf[wl]\"]\naction: report",
+            expected: [#"title matches /(?:(?<!\w)|\b)(nsf[wl])(?:(?!\w)|\b)/is"#, "or text matches"]),
+        Construct(name: "regex with includes", yaml: "body (includes, regex): 'a\\d+'\naction: report", expected: [#"text matches /(a\d+)/is"#]),
+        Construct(
+            name: "case-sensitive", yaml: "body (case-sensitive): URGENT\naction: report", expected: [#"text matches /(?:(?<!\w)|\b)(URGENT)(?:(?!\w)|\b)/s"#]),
+        Construct(
+            name: "a value with punctuation at its edge becomes a regex", yaml: "body: [\"!sticky\", help]\naction: report",
+            expected: [#"text has "help""#, #"text matches /(?:(?<!\w)|\b)(!sticky)(?:(?!\w)|\b)/is"#]),
+        Construct(name: "negated key", yaml: "body: [spam]\n~body (includes): [not spam]\naction: remove", expected: [#"not text contains "not spam""#]),
+        Construct(
+            name: "account_age and karma", yaml: "author:\n  account_age: \"< 1 day\"\n  comment_karma: < -10\naction: filter",
+            expected: ["author.age < 1d and author.karma < -10"]),
+        Construct(
+            name: "account_age in days by default, months",
+            yaml: "author:\n  account_age: '> 8'\n  post_karma: '< 3'\nbody: x\naction: filter\n---\nauthor:\n  account_age: 2 months\nbody: y\naction: filter",
+            expected: ["author.age > 8d and meta.post_karma < 3", "author.age == 60d"]),
+        Construct(
+            name: "satisfy_any_threshold", yaml: "author:\n  account_age: < 12 hours\n  combined_karma: < 10\n  satisfy_any_threshold: true\naction: filter",
+            expected: ["(author.age < 12h or meta.combined_karma < 10)"]),
+        Construct(
+            name: "is_moderator and approve", yaml: "author:\n  is_moderator: true\nbody: [hello]\naction: approve",
+            expected: [#"author.role == "moderator""#, "then allow"]),
+        Construct(
+            name: "author names", yaml: "author: [spambot]\naction: remove\n---\n~author: [goodbot]\nbody: x\naction: remove",
+            expected: [#"author.name has "spambot""#, #"not author.name has "goodbot""#]),
+        Construct(
+            name: "moderators exempt by default from removals", yaml: "body: x\naction: remove",
+            expected: [#"not author.role == "moderator""#, "AutoModerator does not apply remove rules to moderators"]),
+        Construct(name: "moderators_exempt: false", yaml: "moderators_exempt: false\nbody: x\naction: remove", expected: [#"when text has "x""# + "\n"]),
+        Construct(name: "priority", yaml: "priority: 5\nbody: x\naction: filter", expected: ["priority 5 {"]),
+        Construct(
+            name: "report of a threat escalates", yaml: "body: [kys]\naction: report\naction_reason: Death threat",
+            expected: ["then escalate safety severity high"]),
+        Construct(
+            name: "modmail escalates to mods", yaml: "body: [x]\nmodmail: look at {{permalink}}\nmodmail_subject: Doxxing alert",
+            expected: ["then escalate mods severity high"], reported: ["import/not-carried-over"]),
+        Construct(
+            name: "comment becomes a template and a reply",
+            yaml: "type: comment\nbody: [help]\ncomment: \"Hi {{author}}, {{match}} in {{body}} at {{permalink}} ({{kind}})\"",
+            expected: ["reply rule_line_1_reply", #"en: "Hi {author.name}, {match} in {text} at {url} (comment)""#, "not title exists"]),
+        Construct(name: "type submission", yaml: "type: submission\ntitle: [question]\naction: filter", expected: ["title exists and title has \"question\""]),
+        Construct(
+            name: "type link submission is not carried over", yaml: "type: link submission\ntitle: [x]\naction: filter", expected: ["# Not carried over"],
+            reported: ["import/rule-not-carried-over"]),
+        Construct(
+            name: "body length", yaml: "body_shorter_than: 7\nbody_longer_than: 2\naction: filter",
+            expected: [#"not text matches /^\W*+\w.{5,}\w/s"#, #"text matches /^\W*+\w.{1,}\w/s"#]),
+        Construct(name: "is_top_level", yaml: "type: comment\nis_top_level: true\nbody: x\naction: filter", expected: ["not parent_id exists"]),
+        Construct(
+            name: "Reddit-only check gives a shadow rule", yaml: "body: [x]\nis_edited: true\naction: remove",
+            expected: [" shadow {", "# shadow: without `is_edited`"], reported: ["import/shadow", "import/not-carried-over"]),
+        Construct(
+            name: "a rule with only Reddit-only checks is not carried over", yaml: "reports: 1\naction: remove",
+            expected: ["# Not carried over", "#   reports: 1"], reported: ["import/rule-not-carried-over"]),
+        Construct(
+            name: "a hidden comment gets no reply", yaml: "body: [x]\naction: remove\ncomment: Removed.",
+            expected: ["# comment (not carried over: Vigie does not reply to a hidden comment):", "#   Removed."], reported: ["import/not-carried-over"]),
+        Construct(
+            name: "Python regex syntax", yaml: "body (regex): ['\\u0416\\Z', '(?u)a{,2}']\naction: filter", expected: [#"(\x{0416}\z|a{0,2})"#],
+            reported: ["import/regex"]),
+        Construct(
+            name: "a regex PCRE2 rejects is left out", yaml: "body (regex): ['ok', '(unclosed']\naction: filter",
+            expected: [#"/(?:(?<!\w)|\b)(ok)(?:(?!\w)|\b)/is"#], reported: ["import/not-carried-over"]),
+        Construct(
+            name: "url is for link posts only", yaml: "~body+url (regex): 'https?://'\nbody: [free]\naction: filter",
+            expected: [#"not text matches /(?:(?<!\w)|\b)(https?:\/\/)(?:(?!\w)|\b)/is"#]),
+        Construct(
+            name: "a term list on two fields is declared once", yaml: "title+body: [a1b, free, money]\naction: filter",
+            expected: [#"list filter_line_1_terms = ["free", "money"]"#, "title has any filter_line_1_terms", "text has any filter_line_1_terms", #"(a1b)"#]),
+    ]
+
+    @Test(arguments: constructs)
+    func construct(_ c: Construct) throws {
+        let r = Self.translate(c.yaml)
+        for e in c.expected {
+            #expect(r.source.contains(e), "missing `\(e)` in:\n\(r.source)")
+        }
+        for id in c.reported {
+            #expect(r.diagnostics.contains { $0.id == id }, "no \(id) in:\n\(AutoModeratorImporter.report(r))")
+        }
+        let rs = Self.ruleSet(r)
+        #expect(!rs.hasErrors, "the imported rules do not compile:\n\(rendered(rs.diagnostics))\n\(r.source)")
+        #expect(!r.hasErrors)
+    }
+
+    @Test func fixtureMatchesGoldenFiles() throws {
+        let yaml = try String(contentsOf: Self.fixtures.appendingPathComponent("constructs.yaml"), encoding: .utf8)
+        let r = AutoModeratorImporter.translate(yaml: yaml, path: "constructs.yaml")
+        try LintFixtures.compare(r.source, golden: Self.fixtures.appendingPathComponent("constructs.vigie"))
+        try LintFixtures.compare(AutoModeratorImporter.report(r), golden: Self.fixtures.appendingPathComponent("constructs.report.txt"))
+        #expect(!Self.ruleSet(r).hasErrors)
+        #expect(try RuleFormatter.format(r.source) == r.source, "the import is not in `vigie fmt`'s layout")
+    }
+
+    @Test func invalidSectionIsReportedAndTheOthersImported() throws {
+        let yaml = try String(contentsOf: Self.fixtures.appendingPathComponent("invalid.yaml"), encoding: .utf8)
+        let r = AutoModeratorImporter.translate(yaml: yaml, path: "invalid.yaml")
+        let errors = r.diagnostics.filter { $0.severity == .error }
+        #expect(errors.map(\.id) == ["import/yaml"])
+        #expect(errors.first.map { $0.locationText.hasPrefix("invalid.yaml:6:") } == true, "\(errors.map(\.locationText))")
+        #expect(errors.first?.message.contains("section 3 (lines 4–6)") == true)
+        #expect(r.rules.map(\.section) == [2, 4])
+        #expect(r.hasErrors)
+        #expect(!Self.ruleSet(r).hasErrors)
+    }
+
+    @Test func duplicateKeysKeepTheLastAsAutoModeratorDoes() throws {
+        let yaml = try String(contentsOf: Self.fixtures.appendingPathComponent("duplicate.yaml"), encoding: .utf8)
+        let r = AutoModeratorImporter.translate(yaml: yaml, path: "duplicate.yaml")
+        #expect(r.diagnostics.filter { $0.id == "import/duplicate-key" }.map(\.locationText) == ["duplicate.yaml:6:1", "duplicate.yaml:7:1"])
+        #expect(r.source.contains(#"title contains "exam""#))
+        #expect(!r.source.contains("sublease"))
+        #expect(r.rules.map(\.name) == ["remove_line_6"], "a rule whose keys were written twice is not named after its first comment")
+    }
+
+    // MARK: regexes
+
+    @Test(arguments: [
+        (#"a\Z"#, #"a\z"#), (#"\u00e9t\u00E9"#, #"\x{00e9}t\x{00E9}"#), (#"(?iu)x"#, #"(?i)x"#), (#"(?u)x"#, "x"), ("a{,3}", "a{0,3}"),
+        ("[{,3}]", "[{,3}]"), ("http://x", #"http:\/\/x"#), (#"[/]"#, #"[\/]"#), (#"\/"#, #"\/"#), ("a\nb", #"a\x{a}b"#),
+        (#"(?P<n>a)(?P=n)"#, #"(?P<n>a)(?P=n)"#),
+    ])
+    func pythonRegex(_ python: String, _ pcre2: String) throws {
+        #expect(PythonRegex.toPCRE2(python).pattern == pcre2)
+        _ = try Regex(pcre2)
+    }
+
+    // MARK: the real configurations
+
+    static let shared = Paths.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/automoderator")
+
+    /// The sections of the real configurations that are not valid YAML for Yams (libyaml), with
+    /// why: they are reported, and the rest of the file is imported.
+    static let knownYAMLErrors: [String: [String]] = [
+        // `title: [question, help, ?]`: libyaml refuses a `?` ending a flow list (PyYAML reads
+        // it as an empty mapping); `/*` (line 194) is not YAML for either parser.
+        "r-deltarune.automod.yaml": ["r-deltarune.automod.yaml:165:5", "r-deltarune.automod.yaml:195:1"],
+        "r-utdallas.automoderator.yaml": [],
+    ]
+
+    @Test(
+        .enabled(if: FileManager.default.fileExists(atPath: shared.path), "../shared/data/automoderator is not there"),
+        arguments: ["r-utdallas.automoderator.yaml", "r-deltarune.automod.yaml"])
+    func realConfigurationImportsCompilesAndLints(_ name: String) throws {
+        let yaml = try String(contentsOf: Self.shared.appendingPathComponent(name), encoding: .utf8)
+        let r = AutoModeratorImporter.translate(yaml: yaml, path: name)
+        #expect(r.diagnostics.filter { $0.severity == .error }.map(\.locationText) == Self.knownYAMLErrors[name])
+        let rs = Self.ruleSet(r)
+        #expect(!rs.hasErrors, "\(rendered(rs.diagnostics))")
+        let lint = Linter.lint(rs)
+        #expect(!lint.contains { $0.severity == .error }, "\(rendered(lint))")
+        #expect(try RuleFormatter.format(r.source) == r.source)
+        // Every rule read is either written or reported as not carried over.
+        let notCarried = r.diagnostics.filter { $0.id == "import/rule-not-carried-over" }.count
+        #expect(r.rules.count + notCarried == r.ruleCount)
+        #expect(r.source.components(separatedBy: "# Not carried over").count - 1 == notCarried)
+        // Every shadow rule says why.
+        #expect(r.diagnostics.filter { $0.id == "import/shadow" }.count == r.rules.filter(\.shadow).count)
+        #expect(r.rules.count >= 15)
+    }
+
+    // MARK: semantics
+
+    /// AutoModerator's matching and the imported rules agree on every comment of
+    /// `comments.jsonl`: the same rules hold, and when one rule holds, the decision is the one
+    /// its AutoModerator actions map to.
+    /// Comments on which the engine is known to decide wrongly, with the bug.
+    static let knownEngineBugs: [String: String] = [:]
+
+    @Test func importedRulesDecideLikeAutoModerator() throws {
+        let yaml = try String(contentsOf: Self.fixtures.appendingPathComponent("constructs.yaml"), encoding: .utf8)
+        let r = AutoModeratorImporter.translate(yaml: yaml, path: "constructs.yaml")
+        let program = try compileRules(r.source)
+        let amRules = AutoModeratorConfig.parse(yaml).rules
+        let compared = r.rules.filter { !$0.shadow }
+        let lines = try String(contentsOf: Self.fixtures.appendingPathComponent("comments.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count >= 30)
+        var singleRuleDecisions = 0
+        for line in lines {
+            let object = try #require(parseObject(line))
+            let item = AutoModeratorModel.Item(object)
+            var expectedRules: [String] = []
+            var expectedActions: Set<String> = []
+            for imported in compared {
+                let am = try #require(amRules.first { $0.section == imported.section })
+                let holds = try #require(AutoModeratorModel.matches(am, item), "rule \(imported.name) uses a construct the model does not know")
+                if holds {
+                    expectedRules.append(imported.name)
+                    expectedActions = AutoModeratorModel.vigieActions(am, template: imported.template)
+                }
+            }
+            let decision = try decide(program, String(line))
+            let held = decision.matchedRules.filter { name in compared.contains { $0.name == name } }
+            let id = object["id"] as? String ?? String(line)
+            let actual = Set(decision.actions.map { a in [a.kind.rawValue, a.argument].compactMap { $0 }.joined(separator: " ") })
+            let compare = {
+                #expect(Set(held) == Set(expectedRules), "comment \(id): Vigie \(held), AutoModerator \(expectedRules)")
+                if expectedRules.count == 1 {
+                    #expect(actual == expectedActions, "comment \(id): Vigie \(actual.sorted()), AutoModerator \(expectedActions.sorted())")
+                }
+            }
+            if let bug = Self.knownEngineBugs[id] {
+                withKnownIssue(Comment(rawValue: bug)) { compare() }
+            } else {
+                compare()
+            }
+            if expectedRules.count == 1 { singleRuleDecisions += 1 }
+        }
+        #expect(singleRuleDecisions >= 20)
+    }
+
+    // MARK: command line
+
+    @Test func commandWritesRulesAndReportsOnStandardError() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-import-\(UUID().uuidString).vigie")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let fixture = Self.fixtures.appendingPathComponent("constructs.yaml").path
+        let r = try CLI.run(["import", "automoderator", fixture, "-o", out.path])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.isEmpty)
+        #expect(r.err.contains("imported 16 of 18 rules (1 in shadow mode); 2 not carried over"))
+        #expect(r.err.contains("constructs.yaml:100:1: warning[import/not-carried-over]: `reports` is not carried over"))
+        let check = try CLI.run(["check", out.path])
+        #expect(check.status == 0, "\(check.err)")
+        let toStdout = try CLI.run(["import", "automoderator", fixture])
+        #expect(toStdout.status == 0)
+        #expect(toStdout.out == (try String(contentsOf: out, encoding: .utf8)))
+    }
+
+    @Test func commandExitsTwoOnInvalidYAMLOrAMissingFile() throws {
+        let invalid = try CLI.run(["import", "automoderator", Self.fixtures.appendingPathComponent("invalid.yaml").path])
+        #expect(invalid.status == 2)
+        #expect(invalid.err.contains("error[import/yaml]"))
+        #expect(invalid.out.contains("rule "), "the valid sections are still written")
+        let missing = try CLI.run(["import", "automoderator", "/nonexistent/automod.yaml"])
+        #expect(missing.status == 2)
+        #expect(missing.err.contains("cannot read"))
+    }
+}
+
+/// AutoModerator's matching, written again from Reddit's `r2/lib/automoderator.py` for the
+/// constructs the importer carries over, with Foundation's regular expressions (ICU) rather than
+/// Vigie's PCRE2, so that the comparison does not share an engine with what it checks.
+enum AutoModeratorModel {
+    /// A comment (or a text post, when it has a title) in Vigie's input form.
+    struct Item {
+        var body: String
+        var title: String?
+        var author: String
+        var age: Double?
+        var karma: Double?
+        var combinedKarma: Double?
+        var postKarma: Double?
+        var isModerator: Bool
+        var isTopLevel: Bool
+
+        init(_ o: [String: Any]) {
+            body = o["text"] as? String ?? ""
+            title = o["title"] as? String
+            let a = o["author"] as? [String: Any] ?? [:]
+            author = a["name"] as? String ?? ""
+            age = a["age"] as? Double
+            karma = a["karma"] as? Double
+            let meta = o["meta"] as? [String: Any] ?? [:]
+            combinedKarma = meta["combined_karma"] as? Double
+            postKarma = meta["post_karma"] as? Double
+            isModerator = (a["role"] as? String)?.lowercased() == "moderator"
+            isTopLevel = o["parent_id"] == nil
+        }
+    }
+
+    static let modes = [
+        "full-exact": "^%@$", "full-text": #"^\W*%@\W*$"#, "includes": "%@", "includes-word": #"(?:^|\W|\b)%@(?:$|\W|\b)"#,
+        "starts-with": "^%@", "ends-with": "%@$",
+    ]
+
+    /// Whether the rule's checks hold for the item; nil when the rule uses something this model
+    /// does not know.
+    static func matches(_ rule: AMRule, _ item: Item) -> Bool? {
+        let isPost = item.title != nil
+        switch rule["type"]?.value.value.text ?? "any" {
+        case "comment": if isPost { return false }
+        case "submission", "text submission": if !isPost { return false }
+        case "any": break
+        default: return nil
+        }
+        let action = rule["action"]?.value.value.text ?? ""
+        var exempt = ["remove", "spam", "filter", "report"].contains(action)
+        if case .bool(let b)? = rule["moderators_exempt"]?.value.value { exempt = b }
+        if exempt && item.isModerator { return false }
+        for e in rule.entries {
+            switch e.key {
+            case "type", "priority", "moderators_exempt", "comment", "modmail", "modmail_subject", "action", "action_reason", "report_reason":
+                continue
+            case "body_longer_than", "body_shorter_than":
+                guard case .int(let n) = e.value.value else { return nil }
+                let length = stripped(item.body).unicodeScalars.count
+                if e.key == "body_longer_than" ? length <= n : length >= n { return false }
+            case "is_top_level":
+                guard case .bool(let b) = e.value.value else { return nil }
+                if b != item.isTopLevel { return false }
+            case "author", "~author":
+                guard let ok = authorMatches(e, item) else { return nil }
+                if !ok { return false }
+            default:
+                guard let ok = keyMatches(e, fields: isPost ? ["title": item.title ?? "", "body": item.body] : ["body": item.body]) else { return nil }
+                if !ok { return false }
+            }
+        }
+        return true
+    }
+
+    /// A match key (`~title+body (regex)`): nil when it names a field the model does not know,
+    /// false when the item has none of its fields (AutoModerator does not apply the rule then).
+    static func keyMatches(_ e: AMEntry, fields: [String: String]) -> Bool? {
+        guard let key = RuleTranslator.MatchKey(e.key) else { return nil }
+        let known: Set = ["body", "title", "name", "url"]
+        guard key.fields.allSatisfy(known.contains) else { return nil }
+        let present = key.fields.filter { fields[$0] != nil }
+        guard !present.isEmpty else { return false }
+        let values = (e.value.value.items ?? []).compactMap { $0.value.text }
+        if values.isEmpty { return true }
+        let regex = key.modifiers.contains("regex")
+        let alternatives = regex ? values : values.map { NSRegularExpression.escapedPattern(for: $0) }
+        let mode = key.modifiers.first { modes[$0] != nil } ?? "includes-word"
+        let pattern = String(format: modes[mode]!, "(" + alternatives.joined(separator: "|") + ")")
+        var options: NSRegularExpression.Options = [.dotMatchesLineSeparators]
+        if !key.modifiers.contains("case-sensitive") { options.insert(.caseInsensitive) }
+        guard let re = try? NSRegularExpression(pattern: pattern, options: options) else { return nil }
+        let found = present.contains { f in
+            let s = fields[f]!
+            return re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+        }
+        return found != key.negated
+    }
+
+    /// The `author:` sub-group (or `author: [names]`, `~author: [names]`).
+    static func authorMatches(_ e: AMEntry, _ item: Item) -> Bool? {
+        let entries: [AMEntry]
+        switch e.value.value {
+        case .map(let m): entries = m
+        default: entries = [AMEntry(key: e.key == "author" ? "name" : "~name", rawKey: e.rawKey, line: e.line, column: e.column, value: e.value)]
+        }
+        var thresholds: [Bool] = []
+        var any = false
+        for a in entries {
+            switch a.key {
+            case "satisfy_any_threshold": any = a.value.value.isTrue
+            case "is_moderator":
+                guard case .bool(let b) = a.value.value else { return nil }
+                if b != item.isModerator { return false }
+            case "comment_karma", "combined_karma", "post_karma", "account_age":
+                guard let text = a.value.value.text else { return nil }
+                // Reddit always knows these values; in Vigie's input a missing one makes the
+                // comparison false, and the model does the same.
+                guard
+                    let v = a.key == "account_age"
+                        ? item.age : a.key == "comment_karma" ? item.karma : a.key == "post_karma" ? item.postKarma : item.combinedKarma
+                else {
+                    thresholds.append(false)
+                    continue
+                }
+                let (op, rest) = RuleTranslator.splitOperator(text.trimmingCharacters(in: .whitespaces))
+                var limit: Double
+                if a.key == "account_age" {
+                    let parts = rest.split(separator: " ")
+                    guard let n = Double(parts.first ?? "") else { return nil }
+                    let unit = parts.count > 1 ? String(parts[1]) : "days"
+                    let seconds: [String: Double] = ["minute": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2_592_000, "year": 31_536_000]
+                    guard let s = seconds[unit.hasSuffix("s") ? String(unit.dropLast()) : unit] else { return nil }
+                    limit = n * s
+                } else {
+                    guard let n = Double(rest.trimmingCharacters(in: .whitespaces)) else { return nil }
+                    limit = n
+                }
+                thresholds.append(op == "<" ? v < limit : op == ">" ? v > limit : v == limit)
+            default:
+                guard let ok = keyMatches(a, fields: ["name": item.author]) else { return nil }
+                if !ok { return false }
+            }
+        }
+        if thresholds.isEmpty { return true }
+        return any ? thresholds.contains(true) : !thresholds.contains(false)
+    }
+
+    /// The text without non-word characters at either end (AutoModerator's body length).
+    static func stripped(_ s: String) -> String {
+        let re = try! NSRegularExpression(pattern: #"^\W+|\W+$"#)
+        return re.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "")
+    }
+
+    /// The Vigie actions the rule's AutoModerator actions map to (see the migration guide).
+    static func vigieActions(_ rule: AMRule, template: String?) -> Set<String> {
+        var out: Set<String> = []
+        let reason = (rule["action_reason"] ?? rule["report_reason"])?.value.value.text ?? ""
+        switch rule["action"]?.value.value.text {
+        case "remove"?, "spam"?: out.insert("hide")
+        case "filter"?: out.insert("flag modqueue")
+        case "report"?: out.insert(RuleTranslator.isUrgent(reason) ? "escalate safety" : "flag reports")
+        case "approve"?: out.insert("allow")
+        default: break
+        }
+        if rule["modmail"] != nil { out.insert("escalate mods") }
+        if let template, !out.contains("hide") { out.insert("reply \(template)") }
+        return out
+    }
+}
