@@ -89,7 +89,10 @@ public struct TermNeverMatchesRule: LintRule {
                 if leet { notes.append("leetspeak reads digits and `@` `$` inside a word as letters: 0→o 1→i 3→e 4→a 5→s 7→t @→a $→s") }
                 out.append(
                     context.finding(
-                        Self.description, "term \"\(t.value)\" can never match as written: it is compared as \"\(normalized)\"",
+                        Self.description,
+                        leet && symbols.isEmpty
+                            ? "term \"\(t.value)\" is compared as \"\(normalized)\": it also matches \"\(normalized)\" written in letters"
+                            : "term \"\(t.value)\" can never match as written: it is compared as \"\(normalized)\"",
                         file: t.file, span: t.span, label: "compared as \"\(normalized)\"", notes: notes,
                         help: leet && symbols.isEmpty
                             ? "to match the digits as written, use `matches /.../`; to catch a word written in leetspeak, write the word itself (comments are folded the same way)"
