@@ -1,9 +1,9 @@
 # The two commands of the README, plus a few helpers. Each target installs what is missing.
 .PHONY: example test build release bench check
 
-# Decide on the bundled example stream with the bundled example rules.
+# Decide on the bundled example stream with every bundled rule pack.
 example: release
-	.build/release/vigie run --rules Rules/example --input Rules/example/comments.jsonl --stats
+	.build/release/vigie run --rules Rules --input Rules/example/comments.jsonl --stats
 
 # Run the whole test suite.
 test:
