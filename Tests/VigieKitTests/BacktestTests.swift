@@ -39,6 +39,19 @@ struct BacktestTests {
         #expect(hide.precision == Double(tp) / Double(tp + fp))
         #expect(hide.recall == Double(tp) / Double(tp + fn))
         #expect(r.positives == 4)
+        let either = try #require(r.actions.first { $0.0 == "hide or flag" }?.1)
+        #expect((either.tp, either.fp, either.fn) == (tp, fp, fn))
+    }
+
+    @Test func evalReadsACorpusFromStandardInput() throws {
+        let corpus = Self.corpus.map { "{\"text\": \"\($0.text)\", \"label\": \"\($0.label)\"}" }.joined(separator: "\n") + "\n"
+        let rules = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-eval-\(UUID().uuidString).vigie").path
+        try #"rule spam { when text has any ["my channel", "followers"] then hide }"#.write(toFile: rules, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: rules) }
+        let r = try CLI.run(["eval", "--rules", rules, "--corpus", "-", "--label", #"label == "1""#, "--format", "json"], stdin: Data(corpus.utf8))
+        #expect(r.status == 0, "\(r.err)")
+        let doc = try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any]
+        #expect(doc?["lines"] as? Int == Self.corpus.count)
     }
 
     @Test func diffListsExactlyTheChangedComments() throws {

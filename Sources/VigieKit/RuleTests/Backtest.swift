@@ -50,9 +50,11 @@ public struct EvalReport: Sendable {
 
 /// Backtesting: rules against a labelled corpus (`eval`) and two rule versions against each other (`diff`).
 public enum Backtest {
-    /// Calls `body(line, number)` for every line of a file (without line ends).
+    /// Calls `body(line, number)` for every line of a file (without line ends); `-` is standard
+    /// input, and pipes such as `<(grep …)` work too.
     public static func forEachLine(_ path: String, _ body: (ArraySlice<UInt8>, Int) -> Void) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path)
+        guard let handle, let data = try handle.readToEnd() ?? Data() as Data? else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }
         let bytes = [UInt8](data)
@@ -82,6 +84,7 @@ public enum Backtest {
         var report = EvalReport()
         let kinds: [ActionSyntax.Kind?] = [nil, .hide, .escalate, .flag, .reply]
         var actionConf = [Confusion](repeating: Confusion(), count: kinds.count)
+        var hideOrFlag = Confusion()
         var ruleConf = [Confusion](repeating: Confusion(), count: program.rules.count)
         try forEachLine(corpus) { line, n in
             guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { return }
@@ -101,9 +104,11 @@ public enum Backtest {
                 let predicted = kind.map { d.has($0) } ?? d.actions.contains { $0.kind != .allow }
                 actionConf[k].add(predicted: predicted, label: truth, example())
             }
+            hideOrFlag.add(predicted: d.has(.hide) || d.has(.flag), label: truth, example())
             for i in program.rules.indices { ruleConf[i].add(predicted: trace.rules[i] == true, label: truth, example()) }
         }
         report.actions = zip(kinds.map { $0?.rawValue ?? "any" }, actionConf).map { ($0, $1) }
+        report.actions.insert(("hide or flag", hideOrFlag), at: 2)
         report.rules = zip(program.rules.map { $0.name + ($0.shadow ? " (shadow)" : "") }, ruleConf).map { ($0, $1) }
         return report
     }
