@@ -27,7 +27,9 @@ struct Eval: ParsableCommand {
         }
         let report: EvalReport
         do {
-            report = try Backtest.eval(program: program, label: labelProgram, corpus: corpus, textField: options.textField)
+            let line = ProgressLine("eval")
+            defer { line.clear() }
+            report = try Backtest.eval(program: program, label: labelProgram, corpus: corpus, textField: options.textField) { line.update("\($0) comments") }
         } catch {
             Terminal.error("vigie: cannot read `\(corpus)`\n")
             throw ExitCode(ExitStatus.usage.rawValue)
@@ -63,7 +65,9 @@ struct Diff: ParsableCommand {
         guard let old, let new else { throw ExitCode(ExitStatus.usage.rawValue) }
         let report: Backtest.DiffReport
         do {
-            report = try Backtest.diff(old: old, new: new, corpus: corpus, textField: textField)
+            let line = ProgressLine("diff")
+            defer { line.clear() }
+            report = try Backtest.diff(old: old, new: new, corpus: corpus, textField: textField) { line.update("\($0) comments") }
         } catch {
             Terminal.error("vigie: cannot read `\(corpus)`\n")
             throw ExitCode(ExitStatus.usage.rawValue)

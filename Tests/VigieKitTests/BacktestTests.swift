@@ -52,6 +52,8 @@ struct BacktestTests {
         #expect(r.status == 0, "\(r.err)")
         let doc = try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any]
         #expect(doc?["lines"] as? Int == Self.corpus.count)
+        // Standard error is not a terminal: no progress line.
+        #expect(r.err.isEmpty)
     }
 
     @Test func diffListsExactlyTheChangedComments() throws {

@@ -78,7 +78,7 @@ public enum Backtest {
     }
 
     /// Runs `program` over a labelled corpus and measures precision and recall.
-    public static func eval(program: Program, label: Program, corpus: String, textField: String = "text") throws -> EvalReport {
+    public static func eval(program: Program, label: Program, corpus: String, textField: String = "text", progress: ((Int) -> Void)? = nil) throws -> EvalReport {
         let ev = Evaluator(program: program, textField: textField)
         let lab = Evaluator(program: label, textField: textField)
         var report = EvalReport()
@@ -89,6 +89,7 @@ public enum Backtest {
         try forEachLine(corpus) { line, n in
             guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { return }
             report.lines += 1
+            if report.lines & 0x3FF == 0 { progress?(report.lines) }
             let trace = Trace()
             guard case .decision(let d) = ev.evaluate(line: line, trace: trace), case .decision(let l) = lab.evaluate(line: line) else {
                 report.errors += 1
@@ -140,13 +141,14 @@ public enum Backtest {
 
     /// Runs two versions of a rule set over a corpus and lists the comments whose decision
     /// (applied actions and tags) changed.
-    public static func diff(old: Program, new: Program, corpus: String, textField: String = "text") throws -> DiffReport {
+    public static func diff(old: Program, new: Program, corpus: String, textField: String = "text", progress: ((Int) -> Void)? = nil) throws -> DiffReport {
         let a = Evaluator(program: old, textField: textField)
         let b = Evaluator(program: new, textField: textField)
         var report = DiffReport()
         try forEachLine(corpus) { line, n in
             guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { return }
             report.lines += 1
+            if report.lines & 0x3FF == 0 { progress?(report.lines) }
             guard case .decision(let x) = a.evaluate(line: line), case .decision(let y) = b.evaluate(line: line) else { return }
             let before = RuleTestRunner.actualDescription(x)
             let after = RuleTestRunner.actualDescription(y)

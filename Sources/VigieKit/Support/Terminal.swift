@@ -38,3 +38,29 @@ public enum RuleCompilation {
         return (rs, Compiler.compile(rs))
     }
 }
+
+/// A one-line progress display on standard error, shown only when standard error is a terminal,
+/// redrawn at most ten times a second.
+public final class ProgressLine {
+    let label: String
+    let enabled: Bool
+    var last = Date.distantPast
+
+    /// Creates a progress line prefixed with `label`.
+    public init(_ label: String) {
+        self.label = label
+        self.enabled = isatty(2) != 0
+    }
+
+    /// Shows `text` (throttled).
+    public func update(_ text: @autoclosure () -> String) {
+        guard enabled, Date().timeIntervalSince(last) >= 0.1 else { return }
+        last = Date()
+        Terminal.error("\r\(label): \(text())\u{1B}[K")
+    }
+
+    /// Erases the line.
+    public func clear() {
+        if enabled { Terminal.error("\r\u{1B}[K") }
+    }
+}
