@@ -7,8 +7,16 @@ struct Run: ParsableCommand {
         abstract: "Decide for each comment of a JSON-lines stream: one decision line out per line in, in order.",
         discussion: """
             Reads standard input unless --input is given. Only decisions go to standard output; diagnostics and \
-            --stats go to standard error. Exit codes: 0 the stream was processed (bad lines get error records), \
-            2 the rules do not compile or the input, output or state file cannot be used.
+            --stats go to standard error. Every output line carries `rules_version`, the version of the rules that \
+            decided it.
+
+            Signals: SIGHUP reloads the rules (so does a changed file with --watch); rules that do not compile are \
+            reported and the running ones stay. SIGINT or SIGTERM stops reading: the lines already read are decided \
+            and written whole, --state is saved, then vigie ends by that signal (the shell shows 130 or 143).
+
+            Exit codes: 0 the stream was processed (bad lines get error records), or the reader of the output \
+            closed it (`vigie run | head`); 2 the rules do not compile, or the input, the output or the state file \
+            cannot be used (a write error such as a full disk is reported on standard error).
             """)
 
     @OptionGroup var options: RulesOptions
@@ -37,6 +45,9 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "How late (out of order) a comment's timestamp may be, e.g. 5m.")
     var lateness: String = "5m"
 
+    @Flag(name: .long, help: "Reload the rules when a rule or list file changes (checked every second), as SIGHUP does.")
+    var watch = false
+
     func validate() throws {
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be positive") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
@@ -44,6 +55,8 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        // A closed output is seen as EPIPE on write, and ends the run quietly.
+        signal(SIGPIPE, SIG_IGN)
         let (_, program) = RuleCompilation.load(options.rules)
         guard let program else { throw ExitCode(ExitStatus.usage.rawValue) }
         var fd: Int32 = 0
@@ -77,8 +90,13 @@ struct Run: ParsableCommand {
                 }
             }
         }
+        runner.onSwap = { old, new, line in
+            Terminal.error("vigie: rules version \(new) decides from line \(line) on (was \(old))\n")
+        }
+        let sources = installSignalSources(runner: runner, program: program)
         let start = Date()
-        let ok = runner.run(input: fd, output: 1)
+        let end = runner.run(input: fd, output: 1)
+        for s in sources { s.cancel() }
         if let state {
             do {
                 try runner.state.save(to: state)
@@ -87,13 +105,77 @@ struct Run: ParsableCommand {
                 throw ExitCode(ExitStatus.usage.rawValue)
             }
         }
-        if stats { Terminal.error(runner.stats.render(seconds: Date().timeIntervalSince(start))) }
+        if stats { Terminal.error(runner.stats.render(seconds: Date().timeIntervalSince(start)) + "rules version: \(runner.rulesVersion)\n") }
         if profile { Terminal.error(runner.renderProfile(comments: runner.stats.lines)) }
-        if !ok {
-            Terminal.error("vigie: cannot write the output: \(String(cString: strerror(errno)))\n")
+        switch end {
+        case .endOfInput, .outputClosed:
+            return
+        case .stopped(let signal, let partial):
+            let unread = partial > 0 ? "; the next line, partly read (\(partial) bytes), was not used" : ""
+            Terminal.error("vigie: stopped by \(signalName(signal)) after line \(runner.stats.lines)\(unread)\n")
+            endBySignal(signal)
+        case .writeFailed(let e):
+            Terminal.error("vigie: cannot write the output: \(String(cString: strerror(e)))\n")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        case .readFailed(let e):
+            Terminal.error("vigie: cannot read the input: \(String(cString: strerror(e)))\n")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
     }
+
+    /// SIGINT and SIGTERM ask the runner to stop; SIGHUP (and, with --watch, a changed file)
+    /// reloads the rules. Signals arrive as events on a queue, never in a signal handler.
+    func installSignalSources(runner: StreamRunner, program: Program) -> [DispatchSourceProtocol] {
+        let control = runner.control
+        let stopQueue = DispatchQueue(label: "vigie.stop")
+        let reloadQueue = DispatchQueue(label: "vigie.reload")
+        var sources: [DispatchSourceProtocol] = []
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: stopQueue)
+            s.setEventHandler { control.requestStop(signal: sig) }
+            s.resume()
+            sources.append(s)
+        }
+        let reloader = RulesReloader(path: options.rules, program: program, control: control) { Terminal.error($0) }
+        signal(SIGHUP, SIG_IGN)
+        let hup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: reloadQueue)
+        hup.setEventHandler { reloader.reload(reason: "SIGHUP") }
+        hup.resume()
+        sources.append(hup)
+        if watch {
+            let timer = DispatchSource.makeTimerSource(queue: reloadQueue)
+            timer.schedule(deadline: .now() + 1, repeating: 1)
+            timer.setEventHandler { reloader.reloadIfChanged() }
+            timer.resume()
+            sources.append(timer)
+        }
+        return sources
+    }
+}
+
+/// `SIGINT`, `SIGTERM`... for messages.
+func signalName(_ s: Int32) -> String {
+    switch s {
+    case SIGINT: return "SIGINT"
+    case SIGTERM: return "SIGTERM"
+    case SIGHUP: return "SIGHUP"
+    default: return "signal \(s)"
+    }
+}
+
+/// Ends the process by `sig` with its default action, once the work is saved, so that shells
+/// and supervisors see what stopped it (the shell's status is 128 + the signal number).
+func endBySignal(_ sig: Int32) -> Never {
+    if sig > 0 {
+        signal(sig, SIG_DFL)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, sig)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        raise(sig)
+    }
+    exit(128 + sig)
 }
 
 /// Parses `90s`, `5m`, `2h`, `1d`, `1w` into seconds.

@@ -348,7 +348,7 @@ public final class Evaluator {
             let s: String
             switch v {
             case .string(let x): s = x.lowercased()
-            case .number(let x): s = x == x.rounded() ? String(Int64(x)) : String(x)
+            case .number(let x): s = x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
             case .bool(let x): s = String(x)
             case .missing(let why):
                 t?.note = why

@@ -61,7 +61,11 @@ extension Evaluator {
 
     /// The safe text of a placeholder, or nil when the value is missing or empty.
     func placeholder(_ path: [String]) -> String? {
-        if path == ["lang"] { return lang }
+        if path == ["lang"] {
+            // The comment's own `lang` field when it has one: comment text like any other.
+            let safe = Evaluator.sanitize(lang)
+            return safe.isEmpty ? nil : safe
+        }
         guard let n = doc.lookup(path.map { Array($0.utf8) }) else { return nil }
         let raw: String
         switch doc.kind(n) {
@@ -76,27 +80,33 @@ extension Evaluator {
         return safe.isEmpty ? nil : safe
     }
 
-    /// Makes comment text safe to echo in a public reply: no control or markup characters, no
-    /// working mentions (`@everyone`, `@here`, `@name`: a word joiner, U+2060, follows the `@`),
-    /// and at most ``maxPlaceholderLength`` characters.
+    /// Makes comment text safe to echo in a public reply: no control or format characters
+    /// (zero-width, bidi), no markup characters, no working mentions (`@everyone`, `@here`,
+    /// `@name`: a word joiner, U+2060, follows the `@`), and at most ``maxPlaceholderLength``
+    /// characters (word joiners not counted).
+    ///
+    /// It works on Unicode scalars, not characters: a combining mark or a zero-width joiner after
+    /// `<` or `@` makes one character of the two, which must not carry the `<` or `@` through.
     static func sanitize(_ s: String) -> String {
-        var out = ""
-        var count = 0
-        for ch in s {
-            if count >= maxPlaceholderLength {
-                out += "…"
-                break
-            }
-            let scalar = ch.unicodeScalars.first!
-            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format { continue }
-            switch ch {
+        var kept = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            let category = u.properties.generalCategory
+            if category == .control || category == .format { continue }
+            switch u {
             case "<", ">", "`", "*", "_", "~", "|", "[", "]": continue
-            case "@": out += "@\u{2060}"
-            default: out.append(ch)
+            case "@":
+                kept.append(u)
+                kept.append("\u{2060}")
+            default: kept.append(u)
             }
-            count += 1
         }
-        return out.trimmingSpaces()
+        let safe = String(kept).trimmingSpaces()
+        var count = 0
+        for i in safe.indices where safe[i] != "\u{2060}" {
+            count += 1
+            if count > maxPlaceholderLength { return String(safe[..<i]) + "…" }
+        }
+        return safe
     }
 }
 

@@ -113,6 +113,37 @@ public struct RunOptions: Sendable {
     public init() {}
 }
 
+/// How a stream run ended.
+public enum RunEnd: Equatable, Sendable {
+    /// The input ended; every line got its output line.
+    case endOfInput
+    /// A stop was asked for (``RunControl/requestStop(signal:)``, SIGINT or SIGTERM in `vigie
+    /// run`): every whole line read before it got its output line; `partialBytes` bytes of an
+    /// unfinished last line (no line break yet) were not used.
+    case stopped(signal: Int32, partialBytes: Int)
+    /// The output's reader went away (EPIPE: `vigie run | head -1`). Nothing more can be written.
+    case outputClosed
+    /// Writing the output failed with this `errno` (a full disk, `/dev/full`, an I/O error).
+    case writeFailed(errno: Int32)
+    /// Reading the input failed with this `errno`; the lines read before it were answered.
+    case readFailed(errno: Int32)
+}
+
+/// A rule set in force: its program, its version, and the evaluator whose state stage the
+/// writer uses while it is in force.
+final class Generation: @unchecked Sendable {
+    let program: Program
+    let version: String
+    let evaluator: Evaluator
+
+    init(program: Program, options: RunOptions) {
+        self.program = program
+        self.version = program.ruleSet.version
+        self.evaluator = Evaluator(program: program, textField: options.textField)
+        if options.profile { evaluator.profile = Array(repeating: RuleProfile(), count: program.rules.count) }
+    }
+}
+
 /// What the reader, the workers and the writer share, behind one lock.
 final class Pipeline: @unchecked Sendable {
     let lock = NSCondition()
@@ -120,10 +151,13 @@ final class Pipeline: @unchecked Sendable {
     var queue: [Batch] = []
     /// Batches in input order, waiting to be written.
     var inFlight: [Batch] = []
-    /// The reader reached the end of the input.
+    /// The reader reached the end of the input (or stopped), and why.
     var finished = false
-    /// The writer cannot go on (closed output).
+    var readEnd = RunEnd.endOfInput
+    /// The writer cannot go on (closed output): stop reading, skip the work left.
     var stop = false
+    /// Reader and worker threads still running.
+    var running = 0
 }
 
 /// A run of input lines handed to a worker, and what it produced.
@@ -133,12 +167,13 @@ final class Batch: @unchecked Sendable {
     /// Lines replaced by an error before evaluation (too long), by index in the batch.
     var tooLong: [Int: Int] = [:]
     var firstLine = 0
-    /// Flush output after this batch (the input had nothing more ready).
-    var flush = false
+    /// The rules that decide this batch (set when the reader hands it over).
+    var generation: Generation
     var partials: [Partial] = []
     var explains: [[UInt8]?] = []
-    var output: [UInt8] = []
     var done = false
+
+    init(generation: Generation) { self.generation = generation }
 }
 
 /// Runs JSON lines through a program: one output line per input line, in order, flushed
@@ -148,34 +183,56 @@ final class Batch: @unchecked Sendable {
 /// phase of evaluation (each with its own ``Evaluator`` and scratch space), and the calling
 /// thread finishes each batch in input order through the single ``StateStage`` and writes it.
 /// The output is the same for any number of workers.
+///
+/// Through ``control``, other threads can stop the run (the lines already read are still
+/// answered, every output line is written whole) or hand it new rules, which take over between
+/// two batches with the state carried over; every output line names the rule-set version that
+/// decided it (`rules_version`).
 public final class StreamRunner {
-    let program: Program
     let options: RunOptions
-    let evaluator: Evaluator
     var writer: DecisionWriter
+    /// The rules in force at the writer (the state stage's side).
+    var current: Generation
+    /// Stop and reload requests from other threads.
+    public let control: RunControl
+    /// The program in force.
+    public var program: Program { current.program }
+    /// The version of the rules in force (``RuleSet/version``), as written on each output line.
+    public var rulesVersion: String { current.version }
+    /// The evaluator of the rules in force (its state stage is the run's).
+    var evaluator: Evaluator { current.evaluator }
     /// The state stage (windows, once per, cooldowns) shared by every comment, in order.
-    public var state: StateStage { evaluator.state }
+    public var state: StateStage { current.evaluator.state }
     /// Counts so far.
     public private(set) var stats = RunStats()
     /// Called after each batch is written (used to save state periodically).
     public var afterBatch: (() -> Void)?
+    /// Called when rules offered through ``control`` take over: the old version, the new one,
+    /// and the first input line they decide. Runs on the thread that called ``run(input:output:)``.
+    public var onSwap: ((_ old: String, _ new: String, _ line: Int) -> Void)?
+
+    /// Evaluators that ran the stateless phase, for the profile (workers add theirs).
+    var evaluators: [Evaluator]
+    let evaluatorsLock = NSLock()
 
     /// Creates a runner.
-    public init(program: Program, options: RunOptions) {
-        self.program = program
+    public init(program: Program, options: RunOptions, control: RunControl = RunControl()) {
         self.options = options
-        self.evaluator = Evaluator(program: program, textField: options.textField)
+        self.control = control
+        self.current = Generation(program: program, options: options)
         self.writer = DecisionWriter(explain: options.explain)
-        if options.profile { evaluator.profile = Array(repeating: RuleProfile(), count: program.rules.count) }
-        evaluators = [evaluator]
+        writer.rulesVersion = current.version
+        evaluators = [current.evaluator]
     }
 
-    var evaluators: [Evaluator]
-
-    /// Per-rule counts and time over every evaluator, in evaluation order (with `profile`).
+    /// Per-rule counts and time over every evaluator of the rules in force, in evaluation order
+    /// (with `profile`). Rules in force before a reload are not counted.
     public var profile: [(rule: String, RuleProfile)] {
         var total = Array(repeating: RuleProfile(), count: program.rules.count)
-        for e in evaluators {
+        evaluatorsLock.lock()
+        let all = evaluators
+        evaluatorsLock.unlock()
+        for e in all where e.program === program {
             for (i, p) in (e.profile ?? []).enumerated() {
                 total[i].evaluated += p.evaluated
                 total[i].matched += p.matched
@@ -240,55 +297,106 @@ public final class StreamRunner {
     func tooLong(_ number: Int, _ size: Int) -> [UInt8] {
         stats.lines += 1
         stats.countError("line_too_long")
-        return writer.errorLine(line: number, id: nil, code: "line_too_long", message: "line of \(size) bytes is longer than --max-line-bytes \(options.maxLineBytes)")
+        return writer.errorLine(
+            line: number, id: nil, code: "line_too_long", message: "line of \(size) bytes is longer than --max-line-bytes \(options.maxLineBytes)")
     }
 
-    /// Reads `input` to its end and writes one line per input line to `output`. Returns false
-    /// when the output could not be written (a closed pipe): the engine cannot go on.
-    @discardableResult
-    public func run(input: Int32, output: Int32) -> Bool {
-        if options.jobs <= 1 {
-            var ok = true
-            readBatches(input) { batch in
-                var out: [UInt8] = []
-                for (k, r) in batch.ranges.enumerated() {
-                    let n = batch.firstLine + k
-                    if let size = batch.tooLong[k] { out += tooLong(n, size) } else { out += process(line: batch.data[r], number: n) }
-                }
-                ok = ok && Self.writeAll(out, output)
-                afterBatch?()
-                return ok
+    /// Puts a batch's rules in force at the writer, carrying the state over, before its first line.
+    func adopt(_ g: Generation, line: Int) {
+        guard g !== current else { return }
+        let old = current
+        g.evaluator.state.carryOver(from: old.evaluator.state)
+        current = g
+        writer.rulesVersion = g.version
+        onSwap?(old.version, g.version, line)
+    }
+
+    /// The output lines of a batch whose stateless phase is done (in `partials`), in order.
+    func finishBatch(_ b: Batch) -> [UInt8] {
+        adopt(b.generation, line: b.firstLine)
+        var out: [UInt8] = []
+        var next = 0
+        for k in b.ranges.indices {
+            let n = b.firstLine + k
+            if let size = b.tooLong[k] {
+                out += tooLong(n, size)
+            } else {
+                out += finish(b.partials[next], n, b.explains[next])
+                next += 1
             }
-            return ok
         }
-        return runParallel(input: input, output: output)
+        return out
     }
 
-    func runParallel(input: Int32, output: Int32) -> Bool {
+    /// Reads `input` to its end (or until a stop is asked for through ``control``) and writes one
+    /// line per input line read to `output`, each line whole. Returns why it ended; only
+    /// ``RunEnd/writeFailed(errno:)`` and ``RunEnd/readFailed(errno:)`` mean something went wrong.
+    @discardableResult
+    public func run(input: Int32, output: Int32) -> RunEnd {
+        options.jobs <= 1 ? runSerial(input: input, output: output) : runParallel(input: input, output: output)
+    }
+
+    func runSerial(input: Int32, output: Int32) -> RunEnd {
+        var failure: RunEnd?
+        let end = readBatches(input, start: current, abandoned: { false }) { b in
+            adopt(b.generation, line: b.firstLine)
+            var out: [UInt8] = []
+            for (k, r) in b.ranges.enumerated() {
+                let n = b.firstLine + k
+                if let size = b.tooLong[k] { out += tooLong(n, size) } else { out += process(line: b.data[r], number: n) }
+            }
+            if let e = Self.writeAll(out, output) {
+                failure = e
+                return false
+            }
+            afterBatch?()
+            return true
+        }
+        return failure ?? end
+    }
+
+    func runParallel(input: Int32, output: Int32) -> RunEnd {
         let sh = Pipeline()
         let lock = sh.lock
         let maxInFlight = options.jobs * 4
         let opts = options
-        var workers: [Thread] = []
+        let start = current
+        sh.running = options.jobs + 1
         for _ in 0..<options.jobs {
-            let ev = Evaluator(program: program, textField: options.textField)
-            if options.profile { ev.profile = Array(repeating: RuleProfile(), count: program.rules.count) }
-            evaluators.append(ev)
-            let t = Thread {
+            let first = Evaluator(program: start.program, textField: options.textField)
+            if options.profile { first.profile = Array(repeating: RuleProfile(), count: start.program.rules.count) }
+            evaluatorsLock.lock()
+            evaluators.append(first)
+            evaluatorsLock.unlock()
+            let t = Thread { [self] in
+                var ev = first
                 while true {
                     lock.lock()
                     while sh.queue.isEmpty && !sh.finished && !sh.stop { lock.wait() }
                     if sh.queue.isEmpty {
+                        sh.running -= 1
+                        lock.broadcast()
                         lock.unlock()
                         return
                     }
                     let b = sh.queue.removeFirst()
+                    let skip = sh.stop
                     lock.unlock()
-                    b.partials.reserveCapacity(b.ranges.count)
-                    for (k, r) in b.ranges.enumerated() where b.tooLong[k] == nil {
-                        let (p, e) = StreamRunner.phaseOne(ev, b.data[r], b.firstLine + k, opts.explain ? Trace() : nil)
-                        b.partials.append(p)
-                        b.explains.append(e)
+                    if !skip {
+                        if b.generation.program !== ev.program {
+                            // New rules: this worker gets an evaluator for them.
+                            ev = Evaluator(program: b.generation.program, textField: opts.textField)
+                            if opts.profile { ev.profile = Array(repeating: RuleProfile(), count: ev.program.rules.count) }
+                            evaluatorsLock.lock()
+                            evaluators.append(ev)
+                            evaluatorsLock.unlock()
+                        }
+                        b.partials.reserveCapacity(b.ranges.count)
+                        for (k, r) in b.ranges.enumerated() where b.tooLong[k] == nil {
+                            let (p, e) = StreamRunner.phaseOne(ev, b.data[r], b.firstLine + k, opts.explain ? Trace() : nil)
+                            b.partials.append(p)
+                            b.explains.append(e)
+                        }
                     }
                     lock.lock()
                     b.done = true
@@ -297,12 +405,19 @@ public final class StreamRunner {
                 }
             }
             t.stackSize = 8 << 20
-            workers.append(t)
             t.start()
         }
         // The reader runs on its own thread; this thread finishes and writes batches in order.
+        let control = control
         let reader = Thread { [self] in
-            readBatches(input) { b in
+            let end = readBatches(
+                input, start: start,
+                abandoned: {
+                    lock.lock()
+                    defer { lock.unlock() }
+                    return sh.stop
+                }
+            ) { b in
                 lock.lock()
                 while sh.inFlight.count >= maxInFlight && !sh.stop { lock.wait() }
                 if sh.stop {
@@ -316,13 +431,15 @@ public final class StreamRunner {
                 return true
             }
             lock.lock()
+            sh.readEnd = end
             sh.finished = true
+            sh.running -= 1
             lock.broadcast()
             lock.unlock()
         }
         reader.stackSize = 8 << 20
         reader.start()
-        var ok = true
+        var failure: RunEnd?
         while true {
             lock.lock()
             while (sh.inFlight.isEmpty || !sh.inFlight[0].done) && !(sh.finished && sh.inFlight.isEmpty) { lock.wait() }
@@ -333,48 +450,62 @@ public final class StreamRunner {
             let b = sh.inFlight.removeFirst()
             lock.broadcast()
             lock.unlock()
-            var out: [UInt8] = []
-            var next = 0
-            for (k, _) in b.ranges.enumerated() {
-                let n = b.firstLine + k
-                if let size = b.tooLong[k] {
-                    out += tooLong(n, size)
-                } else {
-                    out += finish(b.partials[next], n, b.explains[next])
-                    next += 1
-                }
-            }
-            if ok { ok = Self.writeAll(out, output) }
-            afterBatch?()
-            if !ok {
+            if failure != nil { continue }
+            if let e = Self.writeAll(finishBatch(b), output) {
+                failure = e
                 lock.lock()
                 sh.stop = true
                 lock.broadcast()
                 lock.unlock()
+                control.wake()
+            } else {
+                afterBatch?()
             }
         }
+        // Every thread ends before the run returns.
         lock.lock()
         sh.stop = true
         lock.broadcast()
+        while sh.running > 0 { lock.wait() }
+        let end = sh.readEnd
         lock.unlock()
-        return ok
+        return failure ?? end
+    }
+
+    /// Waits until the input has data (or has ended), or a stop is asked for. Returns true when a
+    /// stop is asked for (or the writer gave up) before any more data should be read.
+    func waitForInput(_ fd: Int32, _ abandoned: () -> Bool) -> Bool {
+        while true {
+            if control.stopRequest != nil || abandoned() { return true }
+            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: control.wakeRead, events: Int16(POLLIN), revents: 0)]
+            let r = poll(&fds, 2, -1)
+            if r < 0 {
+                if errno == EINTR { continue }
+                return false  // cannot poll this input: read it and let read say what is wrong
+            }
+            if fds[1].revents != 0 { control.drain() }
+            if fds[0].revents != 0 { return control.stopRequest != nil || abandoned() }
+        }
     }
 
     /// Cuts the input into batches of lines. A batch ends after `batchLines` lines or when a
     /// read returned everything the input had ready. `body` returns false to stop reading.
-    func readBatches(_ fd: Int32, _ body: (Batch) -> Bool) {
+    /// Rules offered through ``control`` are taken when a batch is handed over.
+    func readBatches(_ fd: Int32, start: Generation, abandoned: () -> Bool, _ body: (Batch) -> Bool) -> RunEnd {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var pending: [UInt8] = []
         var skipping = false  // inside a line longer than the limit
         var skippedBytes = 0
         var lineNumber = 0
-        var batch = Batch()
+        var generation = start
+        var batch = Batch(generation: generation)
         batch.firstLine = 1
-        func emit(_ flush: Bool) -> Bool {
+        func emit() -> Bool {
             guard !batch.ranges.isEmpty else { return true }
-            batch.flush = flush
+            if let p = control.takeOffer() { generation = Generation(program: p, options: options) }
+            batch.generation = generation
             let ok = body(batch)
-            batch = Batch()
+            batch = Batch(generation: generation)
             batch.firstLine = lineNumber + 1
             return ok
         }
@@ -388,10 +519,17 @@ public final class StreamRunner {
             batch.ranges.append(batch.data.count..<batch.data.count)
         }
         while true {
+            if waitForInput(fd, abandoned) {
+                // The lines already read are answered; an unfinished last line is not.
+                _ = emit()
+                return .stopped(signal: control.stopRequest ?? 0, partialBytes: skipping ? skippedBytes : pending.count)
+            }
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                break
+                let e = errno
+                _ = emit()
+                return .readFailed(errno: e)
             }
             if n == 0 { break }
             var start = 0
@@ -410,7 +548,7 @@ public final class StreamRunner {
                     pending.removeAll(keepingCapacity: true)
                 }
                 start = nl + 1
-                if batch.ranges.count >= options.batchLines, !emit(false) { return }
+                if batch.ranges.count >= options.batchLines, !emit() { return .endOfInput }
             }
             if start < n {
                 if skipping {
@@ -424,7 +562,7 @@ public final class StreamRunner {
                     }
                 }
             }
-            if n < buffer.count, !emit(true) { return }
+            if n < buffer.count, !emit() { return .endOfInput }
         }
         if skipping {
             lineNumber += 1
@@ -433,19 +571,21 @@ public final class StreamRunner {
             lineNumber += 1
             addLine(pending[...])
         }
-        _ = emit(true)
+        _ = emit()
+        return .endOfInput
     }
 
-    static func writeAll(_ out: [UInt8], _ fd: Int32) -> Bool {
+    /// Writes all of `out`; returns how it failed, or nil.
+    static func writeAll(_ out: [UInt8], _ fd: Int32) -> RunEnd? {
         var off = 0
         while off < out.count {
             let w = out.withUnsafeBytes { write(fd, $0.baseAddress! + off, out.count - off) }
             if w < 0 {
                 if errno == EINTR { continue }
-                return false
+                return errno == EPIPE ? .outputClosed : .writeFailed(errno: errno)
             }
             off += w
         }
-        return true
+        return nil
     }
 }

@@ -58,6 +58,25 @@ extension StateStage {
         return w.bytes
     }
 
+    /// Takes over the state of the same rules' previous version when new rules come into force
+    /// (`vigie run` reloading): the latest time, the limits, the `once per` and cooldown times,
+    /// and the events of every window whose condition is written the same way (matched by
+    /// ``windowName(_:)``, as the state file does). Windows the new rules no longer have are
+    /// dropped; new windows start empty.
+    public func carryOver(from old: StateStage) {
+        lateness = old.lateness
+        maxKeys = old.maxKeys
+        maxEventsPerKey = old.maxEventsPerKey
+        watermark = old.watermark
+        var byName: [String: Int] = [:]
+        for wi in old.windows.indices { byName[old.windowName(wi)] = wi }
+        for wi in windows.indices {
+            if let o = byName[windowName(wi)] { windows[wi] = old.windows[o] }
+        }
+        once = old.once
+        cooldowns = old.cooldowns
+    }
+
     /// Writes the state atomically: a temporary file in the same folder, fsync, rename.
     public func save(to path: String) throws {
         let tmp = path + ".tmp-\(getpid())"

@@ -62,12 +62,19 @@ extension Evaluator {
     }
 
     /// The comment's event time, from `timestamp` or `created_at` (ISO 8601, or epoch seconds or milliseconds).
+    /// A time past the end of the year 9999 is out of range: taken as a time, it would make every
+    /// later comment late by ages, so one bad line would decide the windows of the whole stream.
     func readCommentTime() -> Double? {
         for key in ["timestamp", "created_at"] {
-            if let n = doc.lookup([Array(key.utf8)]), let t = timestamp(n) { return t }
+            guard let n = doc.lookup([Array(key.utf8)]), let t = timestamp(n) else { continue }
+            if t.isFinite, abs(t) < Evaluator.latestTime { return t }
+            warnings.append("`\(key)` \(String(decoding: doc.raw(n).prefix(40), as: UTF8.self)) is out of range (after the year 9999): ignored")
         }
         return nil
     }
+
+    /// 10000-01-01T00:00:00Z in epoch seconds.
+    static let latestTime: Double = 253_402_300_800
 
     func timestamp(_ node: Int) -> Double? {
         switch doc.kind(node) {
@@ -156,7 +163,8 @@ func formatDuration(_ s: Double) -> String {
 
 private func format1(_ v: Double) -> String {
     let r = (v * 10).rounded() / 10
-    return r == r.rounded() ? String(Int64(r)) : String(r)
+    // Int64 cannot hold every Double: huge or infinite values are written as Double does.
+    return r == r.rounded() && abs(r) < 1e15 ? String(Int64(r)) : String(r)
 }
 
 /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH:MM]` (a space may replace `T`) to epoch seconds.

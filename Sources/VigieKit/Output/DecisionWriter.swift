@@ -3,6 +3,9 @@
 public struct DecisionWriter {
     /// Whether to include the explain trace in each line.
     public var explain = false
+    /// The version of the rules that decide (``RuleSet/version``), written as `rules_version`
+    /// after `id` on every line when set (`vigie run` always sets it).
+    public var rulesVersion: String?
     var w = JSONWriter(capacity: 512)
 
     /// Creates a writer.
@@ -15,6 +18,7 @@ public struct DecisionWriter {
         w.key("line"); w.int(line)
         w.key("id")
         if let id { w.raw(id) } else { w.null() }
+        if let v = rulesVersion { w.key("rules_version"); w.string(v) }
         w.key("lang"); w.string(d.lang)
         w.key("actions")
         writeActions(d.actions)
@@ -62,6 +66,7 @@ public struct DecisionWriter {
         w.key("line"); w.int(line)
         w.key("id")
         if let id { w.raw(id) } else { w.null() }
+        if let v = rulesVersion { w.key("rules_version"); w.string(v) }
         w.key("error"); w.string(message)
         w.key("error_code"); w.string(code)
         w.endObject()

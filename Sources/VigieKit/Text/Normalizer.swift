@@ -512,7 +512,8 @@ private struct Builder {
             } else {
                 joinSingles()
                 singles = 1
-                singlesStart = tokenStart
+                // Joining the run before may have moved this letter left: it is the last byte.
+                singlesStart = bytes.count - 1
             }
         } else {
             joinSingles()
