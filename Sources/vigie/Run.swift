@@ -90,12 +90,24 @@ struct Run: ParsableCommand {
                 }
             }
         }
+        // Progress on a terminal when reading a file: lines decided and share of the file.
+        let progress = ProgressLine("run")
+        if input != nil, progress.enabled {
+            let total = Double((try? FileManager.default.attributesOfItem(atPath: input!)[.size] as? Int) ?? 0)
+            let previous = runner.afterBatch
+            runner.afterBatch = {
+                previous?()
+                let done = Double(lseek(fd, 0, SEEK_CUR))
+                progress.update(total > 0 ? String(format: "%d lines (%.0f%%)", runner.stats.lines, min(100, done / total * 100)) : "\(runner.stats.lines) lines")
+            }
+        }
         runner.onSwap = { old, new, line in
             Terminal.error("vigie: rules version \(new) decides from line \(line) on (was \(old))\n")
         }
         let sources = installSignalSources(runner: runner, program: program)
         let start = Date()
         let end = runner.run(input: fd, output: 1)
+        progress.clear()
         for s in sources { s.cancel() }
         if let state {
             do {

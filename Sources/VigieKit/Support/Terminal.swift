@@ -43,7 +43,8 @@ public enum RuleCompilation {
 /// redrawn at most ten times a second.
 public final class ProgressLine {
     let label: String
-    let enabled: Bool
+    /// Whether anything is shown (standard error is a terminal).
+    public let enabled: Bool
     var last = Date.distantPast
 
     /// Creates a progress line prefixed with `label`.
