@@ -5,11 +5,12 @@
 #   scripts/fuzz.sh --time 600 json    one target, ten minutes
 #   scripts/fuzz.sh --build-only       build, do not run
 #
-# SwiftPM cannot build fuzz targets, so this compiles the VigieKit sources once as a static
-# library with coverage instrumentation and AddressSanitizer (`-sanitize=fuzzer,address`), then
-# links each Fuzz/<target>.swift against it. Each run starts from the committed seeds in
-# Fuzz/corpus/<target>/ (never written to) plus what earlier runs found (.build-fuzz/corpus/),
-# with the target's dictionary when there is one (Fuzz/<target>.dict).
+# SwiftPM cannot build a libFuzzer executable, so this builds the VigieKit target (and its
+# dependencies) with SwiftPM, instrumented (`-sanitize=fuzzer` plus AddressSanitizer), in
+# .build-fuzz/spm, then links each Fuzz/<target>.swift against those objects with swiftc. Each run
+# starts from the committed seeds in Fuzz/corpus/<target>/ (never written to) plus what earlier
+# runs found (.build-fuzz/corpus/), with the target's dictionary when there is one
+# (Fuzz/<target>.dict).
 #
 # A crash, a failed check or a timeout leaves the input in .build-fuzz/crashes/ and exits 1:
 # replay it with `.build-fuzz/fuzz-<target> FILE`, then turn it into a regression test in
@@ -38,29 +39,26 @@ mkdir -p "$out/crashes"
 export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
 
-# The library: rebuilt only when a source changed.
-lib="$out/libVigieKit.a"
-sources=$(find Sources/VigieKit -name '*.swift' | sort)
-if [ ! -f "$lib" ] || [ -n "$(find Sources/VigieKit -name '*.swift' -newer "$lib" | head -1)" ]; then
-  echo "fuzz: building VigieKit with -sanitize=fuzzer,address" >&2
-  start=$(date +%s)
-  # shellcheck disable=SC2086
-  swiftc -module-name VigieKit -parse-as-library -emit-library -static -enable-testing \
-    -emit-module -emit-module-path "$out/VigieKit.swiftmodule" \
-    -sanitize=fuzzer,address -O -g -suppress-warnings \
-    -I Sources/CPCRE2 $sources -o "$lib"
-  echo "fuzz: built in $(( $(date +%s) - start )) s" >&2
-fi
+# The library and its dependencies, instrumented; SwiftPM rebuilds only what changed.
+spm="$out/spm"
+echo "fuzz: building VigieKit with -sanitize=fuzzer,address" >&2
+start=$(date +%s)
+swift build -c release --target VigieKit --scratch-path "$spm" --sanitize=address \
+  -Xswiftc -sanitize=fuzzer -Xswiftc -enable-testing -Xswiftc -suppress-warnings >"$out/build.log" 2>&1 \
+  || { tail -30 "$out/build.log" >&2; exit 2; }
+echo "fuzz: built in $(( $(date +%s) - start )) s" >&2
+objects=()
+while IFS= read -r o; do objects+=("$o"); done < <(find "$spm/release/" -path '*/VigieKit.build/*.o' -o -path '*/Yams.build/*.o' -o -path '*/CYaml.build/*.o' | sort)
+yaml_include=$(find "$spm/checkouts" -path '*/CYaml/include' -type d | head -1)
 
 status=0
 for t in "${targets[@]}"; do
   src="Fuzz/$t.swift"
   [ -f "$src" ] || { echo "fuzz: no target $src" >&2; exit 2; }
   bin="$out/fuzz-$t"
-  if [ ! -f "$bin" ] || [ "$src" -nt "$bin" ] || [ "$lib" -nt "$bin" ]; then
-    swiftc -parse-as-library -sanitize=fuzzer,address -O -g -suppress-warnings \
-      -I "$out" -I Sources/CPCRE2 "$src" "$lib" -lpcre2-8 -o "$bin" 2> >(grep -v 'ld.gold: warning: Cannot export local symbol' >&2)
-  fi
+  swiftc -parse-as-library -sanitize=fuzzer,address -O -g -suppress-warnings \
+    -I "$spm/release/Modules" -I Sources/CPCRE2 ${yaml_include:+-I "$yaml_include"} \
+    "$src" "${objects[@]}" -lpcre2-8 -o "$bin" 2> >(grep -v 'ld.gold: warning: Cannot export local symbol' >&2)
   [ "$build_only" = 1 ] && continue
   mkdir -p "$out/corpus/$t"
   dict=()
