@@ -1,12 +1,16 @@
 # The two commands of the README, plus a few helpers. Each target installs what is missing.
-.PHONY: example test build release bench check fuzz sanitize reliability
+.PHONY: example test unit build release bench check fuzz sanitize reliability
 
 # Decide on the bundled example stream with every bundled rule pack.
 example: release
 	.build/release/vigie run --rules Rules --input Rules/example/comments.jsonl --stats
 
-# Run the whole test suite.
-test:
+# Run the whole test suite: the unit and rule-pack tests, then the same Swift tests under
+# AddressSanitizer and ThreadSanitizer, then each fuzz target for FUZZ_SECONDS. This is what CI runs.
+test: unit sanitize fuzz
+
+# The quick part: Swift tests, every rule pack's own tests, formatting and lint of the bundled rules.
+unit:
 	./scripts/bootstrap.sh
 	swift build --build-tests
 	swift test --skip-build
@@ -26,9 +30,11 @@ check: build
 	.build/debug/vigie check Rules
 
 # Run each libFuzzer target of Fuzz/ for FUZZ_SECONDS (builds VigieKit with -sanitize=fuzzer,address).
+# A fixed seed makes a CI run repeatable; `make fuzz FUZZ_SEED=0` lets libFuzzer pick one.
 FUZZ_SECONDS ?= 60
+FUZZ_SEED ?= 1
 fuzz:
-	./scripts/fuzz.sh --time $(FUZZ_SECONDS)
+	./scripts/fuzz.sh --time $(FUZZ_SECONDS) --seed $(FUZZ_SEED)
 
 # The test suite under AddressSanitizer, then ThreadSanitizer, each in its own build folder.
 sanitize:

@@ -4,6 +4,7 @@
 #   scripts/fuzz.sh                    every target, 60 s each
 #   scripts/fuzz.sh --time 600 json    one target, ten minutes
 #   scripts/fuzz.sh --build-only       build, do not run
+#   scripts/fuzz.sh --seed 1           a fixed random seed (0, the default, lets libFuzzer pick)
 #
 # SwiftPM cannot build a libFuzzer executable, so this builds the VigieKit target (and its
 # dependencies) with SwiftPM, instrumented (`-sanitize=fuzzer` plus AddressSanitizer), in
@@ -19,13 +20,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=60
+seed=0
 build_only=0
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --time) seconds="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
     --build-only) build_only=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -66,7 +69,7 @@ for t in "${targets[@]}"; do
   echo "fuzz: $t for ${seconds} s" >&2
   log="$out/$t.log"
   if "$bin" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$out/crashes/$t-" "${dict[@]}" "$out/corpus/$t" "Fuzz/corpus/$t" >"$log" 2>&1; then
+    -seed="$seed" -artifact_prefix="$out/crashes/$t-" "${dict[@]}" "$out/corpus/$t" "Fuzz/corpus/$t" >"$log" 2>&1; then
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo '?')
     echo "fuzz: $t ok: $runs inputs, coverage $cov edges, corpus $(ls "$out/corpus/$t" | wc -l) files" >&2

@@ -37,6 +37,9 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Distinct authors in the stateful benchmark.")
     var authors: Int = 1_000_000
 
+    @Option(name: .long, help: ArgumentHelp("Also write each rule set and its corpus to this folder (rules-N.vigie, comments-N.jsonl), to profile them with vigie run.", valueName: "dir"))
+    var write: String?
+
     func run() throws {
         if let stateful {
             let r = try VigieKit.Bench.stateful(comments: stateful, authors: authors)
@@ -69,6 +72,11 @@ struct Bench: ParsableCommand {
                 data = [UInt8](d)
             } else {
                 data = BenchWorkload.comments(comments, patterns: BenchWorkload.patterns(max(p.count, 1000)))
+            }
+            if let write {
+                try? FileManager.default.createDirectory(atPath: write, withIntermediateDirectories: true)
+                FileManager.default.createFile(atPath: "\(write)/rules-\(p.count).vigie", contents: Data(BenchWorkload.ruleFile(p).utf8))
+                FileManager.default.createFile(atPath: "\(write)/comments-\(p.count).jsonl", contents: Data(data))
             }
             if format == .text, isatty(2) != 0 { Terminal.error("measuring \(p.count) rules…\n") }
             do {

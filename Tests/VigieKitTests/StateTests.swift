@@ -53,6 +53,24 @@ struct StateTests {
         #expect(later == 1)
     }
 
+    /// A key's events are capped and the dropped prefix is cut off, so a busy key (every comment
+    /// without timestamp lands on one time) keeps bounded storage; this once copied the whole
+    /// list on every comment.
+    @Test func eventsOfOneKeyStayBoundedAndCountRight() {
+        var e = StateStage.Events()
+        for i in 0..<10_000 { e.insert(Double(i / 10), UInt64(i % 3), cap: 500) }
+        #expect(e.times.count - e.head == 500)
+        #expect(e.times.count <= 2 * 500 + 64)
+        #expect(e.times[e.head...].elementsEqual(e.times[e.head...].sorted()))
+        #expect(e.times.last == 999)
+        // Out of order within the kept events: inserted at its place.
+        e.insert(990.5, 7, cap: 500)
+        let kept = Array(e.times[e.head...])
+        #expect(kept == kept.sorted())
+        #expect(kept.contains(990.5))
+        #expect(e.hashes[e.head + kept.firstIndex(of: 990.5)!] == 7)
+    }
+
     @Test func floodIsPerAuthor() throws {
         let ev = Evaluator(program: try program())
         let a = try (0..<3).map { try decide(ev, line("hi \($0)", author: "x", at: "2026-01-01T10:00:0\($0)Z")) }

@@ -170,6 +170,8 @@ public final class Program: @unchecked Sendable {
     public let ungatedRules: [Int32]
     /// Stateful rules that reply (their replies are rendered in the stateless phase, just in case).
     public let statefulReplyRules: [Int32]
+    /// The hot part of the condition graph in flat arrays.
+    let flat: FlatGraph
 
     init(ruleSet: RuleSet, patterns: [[UInt8]], atoms: [Atom], regexes: [CompiledRegex], nodes: [Node], nodeSources: [(SourceFile, Span)],
          rules: [CompiledRule], templates: [String: CompiledTemplate], keyPaths: [[String]]) {
@@ -233,6 +235,7 @@ public final class Program: @unchecked Sendable {
         isStateful = !windowNodes.isEmpty || rules.contains { $0.actions.contains { $0.oncePer != nil || $0.cooldown != nil } }
         let statefulRules = ruleStateful
         ungatedRules = rules.indices.filter { rules[$0].gate == nil && !statefulRules[$0] }.map { Int32($0) }
+        flat = FlatGraph(nodes: nodes, atoms: atoms, patterns: patterns, rules: rules, regexes: regexes)
         statefulReplyRules = rules.indices.filter { statefulRules[$0] && rules[$0].actions.contains { $0.kind == .reply } }.map { Int32($0) }
     }
 

@@ -49,26 +49,39 @@ public final class Evaluator {
     let normalizer: Normalizer
     lazy var exactNormalizer = Normalizer(stages: .minimal)
 
-    // Automaton hits, as per-pattern linked lists (reset by stamping).
+    // Automaton hits, as per-pattern linked lists (reset by stamping). The per-pattern, per-rule
+    // and per-node arrays are raw buffers owned by the evaluator: written on every comment, they
+    // must not pay Swift arrays' uniqueness checks.
     var serial: UInt32 = 0
-    var patternStamp: [UInt32]
-    var patternHead: [Int32]
-    var patternTail: [Int32]
+    let patternStamp: UnsafeMutablePointer<UInt32>
+    let patternHead: UnsafeMutablePointer<Int32>
+    let patternTail: UnsafeMutablePointer<Int32>
     var hitEnd: [Int32] = []
     var hitNext: [Int32] = []
     var fired: [Int32] = []
     var candidates: [Int32] = []
     /// Per-rule counts and time, when profiling (`vigie run --profile`).
     public var profile: [RuleProfile]?
-    var ruleStamp: [UInt32]
-    var nodeStamp: [UInt32]
-    var nodeValue: [Bool]
+    let ruleStamp: UnsafeMutablePointer<UInt32>
+    let nodeStamp: UnsafeMutablePointer<UInt32>
+    let nodeValue: UnsafeMutablePointer<Bool>
+    let flat: FlatGraph
+    /// The normalized text and its runs while rules are evaluated (empty otherwise).
+    var nbytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    var nruns = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
     var wordStarts: [Int32] = []
     var wordStartsReady = false
     var trace: Trace?
     var warnings: [String] = []
     var commentTime: Double?
     var lang = ""
+    static let idPath: [[UInt8]] = [Array("id".utf8)]
+    static let langPath: [[UInt8]] = [Array("lang".utf8)]
+    static let namePath: [[UInt8]] = [Array("name".utf8)]
+    static let timePaths: [[[UInt8]]] = [[Array("timestamp".utf8)], [Array("created_at".utf8)]]
+    /// Derived values of the main text computed for this comment (see ``TextMetrics/names``).
+    var metricStamp = [UInt32](repeating: 0, count: TextMetrics.names.count)
+    var metricValue = [Double](repeating: 0, count: TextMetrics.names.count)
     /// Largest number of automaton hits kept per comment (protects memory on huge texts).
     public var maxHits = 1_000_000
 
@@ -78,12 +91,27 @@ public final class Evaluator {
         self.state = StateStage(program: program)
         self.normalizer = Normalizer(stages: program.stages)
         self.textPath = textField.split(separator: ".").map { Array($0.utf8) }
-        patternStamp = [UInt32](repeating: 0, count: program.patterns.count)
-        patternHead = [Int32](repeating: -1, count: program.patterns.count)
-        patternTail = [Int32](repeating: -1, count: program.patterns.count)
-        ruleStamp = [UInt32](repeating: 0, count: program.rules.count)
-        nodeStamp = [UInt32](repeating: 0, count: program.nodes.count)
-        nodeValue = [Bool](repeating: false, count: program.nodes.count)
+        func buffer<T>(_ n: Int, _ v: T) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, n))
+            p.initialize(repeating: v, count: max(1, n))
+            return p
+        }
+        patternStamp = buffer(program.patterns.count, 0)
+        patternHead = buffer(program.patterns.count, -1)
+        patternTail = buffer(program.patterns.count, -1)
+        ruleStamp = buffer(program.rules.count, 0)
+        nodeStamp = buffer(program.nodes.count, 0)
+        nodeValue = buffer(program.nodes.count, false)
+        flat = program.flat
+    }
+
+    deinit {
+        patternStamp.deallocate()
+        patternHead.deallocate()
+        patternTail.deallocate()
+        ruleStamp.deallocate()
+        nodeStamp.deallocate()
+        nodeValue.deallocate()
     }
 
     /// The sequential state stage used by ``evaluate(line:trace:)`` (windows, once per, cooldowns).
@@ -108,7 +136,7 @@ public final class Evaluator {
             p.error = (error.message.hasPrefix("a comment must be") ? "not_object" : "invalid_json", error.description)
             return p
         }
-        if let n = doc.lookup([Array("id".utf8)]) { p.id = Array(doc.raw(n)) }
+        if let n = doc.lookup(Evaluator.idPath) { p.id = Array(doc.raw(n)) }
         let field = textPath.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".")
         guard let t = doc.lookup(textPath) else {
             p.error = ("no_text", "the comment has no `\(field)` field")
@@ -128,9 +156,9 @@ public final class Evaluator {
         serial &+= 1
         if serial == 0 {
             // Stamps wrapped around: clear them once every 4 billion comments.
-            for i in patternStamp.indices { patternStamp[i] = 0 }
-            for i in ruleStamp.indices { ruleStamp[i] = 0 }
-            for i in nodeStamp.indices { nodeStamp[i] = 0 }
+            patternStamp.update(repeating: 0, count: max(1, program.patterns.count))
+            ruleStamp.update(repeating: 0, count: max(1, program.rules.count))
+            nodeStamp.update(repeating: 0, count: max(1, program.nodes.count))
             serial = 1
         }
         text.removeAll(keepingCapacity: true)
@@ -141,7 +169,7 @@ public final class Evaluator {
         commentTime = readCommentTime()
         p.time = commentTime
 
-        if let l = doc.lookup([Array("lang".utf8)]), doc.kind(l) == .string, !doc.stringBytes(l).isEmpty {
+        if let l = doc.lookup(Evaluator.langPath), doc.kind(l) == .string, !doc.stringBytes(l).isEmpty {
             lang = doc.string(l).lowercased()
         } else {
             lang = text.withUnsafeBufferPointer { detector.detect(original: $0, normalized: normalized.bytes, candidates: program.langs) }
@@ -159,9 +187,25 @@ public final class Evaluator {
             }
         }
         if candidates.count > program.ungatedRules.count { candidates.sort() }
+        normalized.bytes.withUnsafeBufferPointer { nb in
+            normalized.runs.withUnsafeBufferPointer { nr in
+                nbytes = nb
+                nruns = nr
+                evaluateCandidates(&p)
+                nbytes = UnsafeBufferPointer(start: nil, count: 0)
+                nruns = UnsafeBufferPointer(start: nil, count: 0)
+            }
+        }
+        // Render the replies that may go out: those of matched rules and of stateful rules.
+        for i in p.matched { renderReplies(Int(i), &p) }
+        for i in program.statefulReplyRules { renderReplies(Int(i), &p) }
+        p.warnings = warnings
+    }
+
+    func evaluateCandidates(_ p: inout Partial) {
         for i in candidates {
             let started = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
-            let v = eval(program.rules[Int(i)].condition)
+            let v = eval(flat.ruleCondition[Int(i)])
             if profile != nil {
                 profile![Int(i)].evaluated += 1
                 profile![Int(i)].nanoseconds += DispatchTime.now().uptimeNanoseconds - started
@@ -180,10 +224,6 @@ public final class Evaluator {
             }
             p.textHash = h
         }
-        // Render the replies that may go out: those of matched rules and of stateful rules.
-        for i in p.matched { renderReplies(Int(i), &p) }
-        for i in program.statefulReplyRules { renderReplies(Int(i), &p) }
-        p.warnings = warnings
     }
 
     func renderReplies(_ rule: Int, _ p: inout Partial) {
@@ -197,7 +237,7 @@ public final class Evaluator {
     func keyValue(_ path: [String]) -> String? {
         guard var n = doc.lookup(path.map { Array($0.utf8) }) else { return nil }
         if doc.kind(n) == .object {
-            guard let inner = doc.member(n, Array("id".utf8)) ?? doc.member(n, Array("name".utf8)) else { return nil }
+            guard let inner = doc.member(n, Evaluator.idPath[0]) ?? doc.member(n, Evaluator.namePath[0]) else { return nil }
             n = inner
         }
         switch doc.kind(n) {
@@ -238,15 +278,115 @@ public final class Evaluator {
     func eval(_ n: Int32) -> Bool {
         let i = Int(n)
         if nodeStamp[i] == serial { return nodeValue[i] }
-        var t: NodeTrace? = trace == nil ? nil : NodeTrace(value: false)
-        let v = compute(n, &t)
-        nodeStamp[i] = serial
-        nodeValue[i] = v
-        if var t {
-            t.value = v
+        let v: Bool
+        if trace == nil {
+            v = fast(i)
+        } else {
+            var t: NodeTrace? = NodeTrace(value: false)
+            v = compute(n, &t)
+            t!.value = v
             trace?.nodes[n] = t
         }
+        nodeStamp[i] = serial
+        nodeValue[i] = v
         return v
+    }
+
+    /// A node's value through the flat graph (no trace): the common nodes without touching
+    /// the enum, the others through ``compute(_:_:)``.
+    func fast(_ i: Int) -> Bool {
+        let g = flat
+        switch g.kind[i] {
+        case .constantFalse: return false
+        case .constantTrue: return true
+        case .and:
+            let s = Int(g.first[i])
+            for j in s..<(s + Int(g.count[i])) where !eval(g.list[j]) { return false }
+            return true
+        case .or:
+            let s = Int(g.first[i])
+            for j in s..<(s + Int(g.count[i])) where eval(g.list[j]) { return true }
+            return false
+        case .not: return !eval(g.first[i])
+        case .rule:
+            let r = Int(g.first[i])
+            let gc = Int(g.gateCount[r])
+            if gc >= 0 {
+                let s = Int(g.gateFirst[r])
+                var open = false
+                for j in s..<(s + gc) where patternStamp[Int(g.list[j])] == serial {
+                    open = true
+                    break
+                }
+                if !open { return false }
+            }
+            return eval(g.ruleCondition[r])
+        case .termsAny:
+            let s = Int(g.first[i])
+            for j in s..<(s + Int(g.count[i])) where occursInText(Int(g.list[j])) { return true }
+            return false
+        case .termsAll:
+            let s = Int(g.first[i])
+            for j in s..<(s + Int(g.count[i])) where !occursInText(Int(g.list[j])) { return false }
+            return true
+        case .regexText:
+            let r = Int(g.first[i])
+            let pc = Int(g.prefilterCount[r])
+            if pc >= 0 {
+                let s = Int(g.prefilterFirst[r])
+                var seen = false
+                for j in s..<(s + pc) where patternStamp[Int(g.list[j])] == serial {
+                    seen = true
+                    break
+                }
+                if !seen { return false }
+            }
+            var t: NodeTrace? = nil
+            return compute(Int32(i), &t)
+        case .other:
+            var t: NodeTrace? = nil
+            return compute(Int32(i), &t)
+        }
+    }
+
+    /// Whether atom `a` occurs in the main text with its boundaries and letter runs (the
+    /// allocation-free form of ``occurrences(atoms:subject:_:limit:)`` with limit 1).
+    @inline(__always) func occursInText(_ a: Int) -> Bool {
+        let g = flat
+        let p = Int(g.atomPattern[a])
+        guard patternStamp[p] == serial else { return false }
+        let len = Int(g.patternLength[p])
+        let op = g.atomOp[a]
+        let runs = g.runs + Int(g.atomRuns[a])
+        let n = nbytes.count
+        var h = Int(patternHead[p])
+        while h >= 0 {
+            let e = Int(hitEnd[h])
+            let s = e - len
+            h = Int(hitNext[h])
+            switch op {
+            case 0: if !((s == 0 || nbytes[s - 1] == 0x20) && (e == n || nbytes[e] == 0x20)) { continue }
+            case 2: if s != 0 { continue }
+            case 3: if e != n { continue }
+            default: break
+            }
+            var ok = true
+            let last = len - 1
+            var k = 0
+            while k <= last {
+                let tr = nruns[s + k]
+                let t = tr & 0x7F
+                let want = runs[k]
+                let edge = op != 0 && (k == 0 || k == last) && t > want
+                if t != want, !edge, tr & NormalizedText.evasive == 0, t < 3, want < 3 {
+                    ok = false
+                    break
+                }
+                k += 1
+            }
+            if ok { return true }
+        }
+        return false
     }
 
     func compute(_ n: Int32, _ t: inout NodeTrace?) -> Bool {

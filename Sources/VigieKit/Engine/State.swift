@@ -56,25 +56,54 @@ public final class StateStage {
         var hashes: [UInt64] = []
         var head = 0
         var lastSeen: Double = 0
+
+        /// Records an event in time order, keeping at most `cap` (the oldest go first). The
+        /// dropped prefix is cut off once it is larger than what is kept, so memory stays
+        /// within twice the cap and each insert costs O(1) amortized when times come in order.
+        mutating func insert(_ t: Double, _ hash: UInt64, cap: Int) {
+            if times.count - head >= cap { head += 1 }
+            if head > 64, head * 2 > times.count {
+                times.removeFirst(head)
+                hashes.removeFirst(head)
+                head = 0
+            }
+            var i = times.count
+            while i > head, times[i - 1] > t { i -= 1 }
+            if i == times.count {
+                times.append(t)
+                hashes.append(hash)
+            } else {
+                times.insert(t, at: i)
+                hashes.insert(hash, at: i)
+            }
+            lastSeen = max(lastSeen, t)
+        }
     }
 
     var windows: [[String: Events]]
     var once: [String: Double] = [:]
     var cooldowns: [String: Double] = [:]
-    let frontierIndex: [Int32: Int]
-    let windowIndex: [Int32: Int]
+    /// Per node: its index in ``Program/frontier`` and in ``Program/windowNodes``, or -1.
+    let frontierIndex: [Int]
+    let windowIndex: [Int]
+    /// Node values of the comment being finished (valid where `memoStamp` is `memoSerial`).
+    var memoStamp: [UInt32]
+    var memoValue: [Bool]
+    var memoSerial: UInt32 = 0
     var sinceSweep = 0
 
     /// Creates an empty state for `program`.
     public init(program: Program) {
         self.program = program
         windows = Array(repeating: [:], count: program.windowNodes.count)
-        var fi: [Int32: Int] = [:]
-        for (i, n) in program.frontier.enumerated() { fi[n] = i }
+        var fi = [Int](repeating: -1, count: program.nodes.count)
+        for (i, n) in program.frontier.enumerated() { fi[Int(n)] = i }
         frontierIndex = fi
-        var wi: [Int32: Int] = [:]
-        for (i, n) in program.windowNodes.enumerated() { wi[n] = i }
+        var wi = [Int](repeating: -1, count: program.nodes.count)
+        for (i, n) in program.windowNodes.enumerated() { wi[Int(n)] = i }
         windowIndex = wi
+        memoStamp = [UInt32](repeating: 0, count: program.nodes.count)
+        memoValue = [Bool](repeating: false, count: program.nodes.count)
     }
 
     /// Number of keys held across all windows.
@@ -99,9 +128,13 @@ public final class StateStage {
         var matched = p.matched
         if program.isStateful {
             record(p, at: now)
-            var memo: [Int32: Bool] = [:]
+            memoSerial &+= 1
+            if memoSerial == 0 {
+                for i in memoStamp.indices { memoStamp[i] = 0 }
+                memoSerial = 1
+            }
             for (i, r) in program.rules.enumerated() where program.ruleStateful[i] {
-                let v = value(r.condition, p, now, &memo, trace)
+                let v = value(r.condition, p, now, trace)
                 trace?.rules[i] = v
                 if v { matched.append(Int32(i)) }
             }
@@ -122,7 +155,8 @@ public final class StateStage {
         for (wi, n) in program.windowNodes.enumerated() {
             switch program.nodes[Int(n)] {
             case .window(let cond, _, let key, _, _):
-                guard let fi = frontierIndex[cond], p.frontier[fi], let k = keyString(key, p) else { continue }
+                let fi = frontierIndex[Int(cond)]
+                guard fi >= 0, p.frontier[fi], let k = keyString(key, p) else { continue }
                 insert(wi, k, now, 0)
             case .repeats(_, let key, _, _):
                 guard let k = keyString(key, p) else { continue }
@@ -135,14 +169,9 @@ public final class StateStage {
     func keyString(_ key: Int32, _ p: Partial) -> String? { key < 0 ? "" : p.keys[Int(key)] }
 
     func insert(_ wi: Int, _ key: String, _ t: Double, _ hash: UInt64) {
-        var e = windows[wi][key] ?? Events()
-        if e.times.count - e.head >= maxEventsPerKey { e.head += 1 }
-        var i = e.times.count
-        while i > e.head, e.times[i - 1] > t { i -= 1 }
-        e.times.insert(t, at: i)
-        e.hashes.insert(hash, at: i)
-        e.lastSeen = max(e.lastSeen, t)
-        windows[wi][key] = e
+        // In place: copying the events out of the dictionary and back would copy every one of
+        // them on each comment.
+        windows[wi][key, default: Events()].insert(t, hash, cap: maxEventsPerKey)
         if windows[wi].count > maxKeys { evict(wi) }
     }
 
@@ -158,38 +187,46 @@ public final class StateStage {
         return c
     }
 
-    func value(_ n: Int32, _ p: Partial, _ now: Double, _ memo: inout [Int32: Bool], _ trace: Trace?) -> Bool {
-        if let v = memo[n] { return v }
-        guard program.nodeStateful[Int(n)] else { return frontierIndex[n].map { p.frontier[$0] } ?? false }
+    func value(_ n: Int32, _ p: Partial, _ now: Double, _ trace: Trace?) -> Bool {
+        if memoStamp[Int(n)] == memoSerial { return memoValue[Int(n)] }
+        guard program.nodeStateful[Int(n)] else {
+            let fi = frontierIndex[Int(n)]
+            return fi >= 0 ? p.frontier[fi] : false
+        }
         let v: Bool
         switch program.nodes[Int(n)] {
-        case .and(let kids): v = kids.allSatisfy { value($0, p, now, &memo, trace) }
-        case .or(let kids): v = kids.contains { value($0, p, now, &memo, trace) }
-        case .not(let k): v = !value(k, p, now, &memo, trace)
-        case .rule(let r): v = value(program.rules[Int(r)].condition, p, now, &memo, trace)
+        case .and(let kids): v = kids.allSatisfy { value($0, p, now, trace) }
+        case .or(let kids): v = kids.contains { value($0, p, now, trace) }
+        case .not(let k): v = !value(k, p, now, trace)
+        case .rule(let r): v = value(program.rules[Int(r)].condition, p, now, trace)
         case .window(_, let seconds, let key, let op, let rhs):
             guard let k = keyString(key, p) else {
                 trace?.nodes[n] = NodeTrace(value: false, note: "key field \(program.keyPaths[Int(key)].joined(separator: ".")) is missing")
-                memo[n] = false
+                remember(n, false)
                 return false
             }
-            let c = count(windowIndex[n]!, k, watermark ?? now, seconds, hash: nil)
+            let c = count(windowIndex[Int(n)], k, watermark ?? now, seconds, hash: nil)
             v = compareNumbers(Double(c), op, rhs)
             trace?.nodes[n] = NodeTrace(value: v, note: "count = \(c) in the last \(formatDuration(seconds))")
         case .repeats(let seconds, let key, let op, let rhs):
             guard let k = keyString(key, p) else {
                 trace?.nodes[n] = NodeTrace(value: false, note: "key field \(program.keyPaths[Int(key)].joined(separator: ".")) is missing")
-                memo[n] = false
+                remember(n, false)
                 return false
             }
-            let c = count(windowIndex[n]!, k, watermark ?? now, seconds, hash: p.textHash)
+            let c = count(windowIndex[Int(n)], k, watermark ?? now, seconds, hash: p.textHash)
             v = compareNumbers(Double(c), op, rhs)
             trace?.nodes[n] = NodeTrace(value: v, note: "same text \(c) time\(c == 1 ? "" : "s") in the last \(formatDuration(seconds))")
         default: v = false
         }
         if trace != nil, trace?.nodes[n] == nil { trace?.nodes[n] = NodeTrace(value: v) }
-        memo[n] = v
+        remember(n, v)
         return v
+    }
+
+    @inline(__always) func remember(_ n: Int32, _ v: Bool) {
+        memoStamp[Int(n)] = memoSerial
+        memoValue[Int(n)] = v
     }
 
     /// The first window of a rule's condition, with its count now (for escalations).
@@ -197,10 +234,10 @@ public final class StateStage {
         switch program.nodes[Int(n)] {
         case .window(_, let seconds, let key, _, _):
             guard let k = keyString(key, p) else { return nil }
-            return (count(windowIndex[n]!, k, watermark ?? now, seconds, hash: nil), seconds)
+            return (count(windowIndex[Int(n)], k, watermark ?? now, seconds, hash: nil), seconds)
         case .repeats(let seconds, let key, _, _):
             guard let k = keyString(key, p) else { return nil }
-            return (count(windowIndex[n]!, k, watermark ?? now, seconds, hash: p.textHash), seconds)
+            return (count(windowIndex[Int(n)], k, watermark ?? now, seconds, hash: p.textHash), seconds)
         case .and(let kids), .or(let kids):
             for k in kids { if let w = firstWindow(k, p, now) { return w } }
             return nil

@@ -46,7 +46,15 @@ extension Evaluator {
         case .call(let fn, let subject):
             let bytes: [UInt8]
             switch subject {
-            case .text, .exactText: bytes = text
+            case .text:
+                // Once per comment, whatever the number of conditions that read it.
+                guard let k = TextMetrics.names.firstIndex(of: fn) else { return .number(0) }
+                if metricStamp[k] != serial {
+                    metricStamp[k] = serial
+                    metricValue[k] = fn == "words" ? TextMetrics.words(normalized.bytes) : TextMetrics.value(fn, text, normalizer: normalizer)
+                }
+                return .number(metricValue[k])
+            case .exactText: bytes = text
             case .field(let path), .exactField(let path):
                 guard let node = doc.lookup(path.map { Array($0.utf8) }) else { return .missing("field \(path.joined(separator: ".")) is missing") }
                 if fn == "age" {
@@ -65,10 +73,10 @@ extension Evaluator {
     /// A time past the end of the year 9999 is out of range: taken as a time, it would make every
     /// later comment late by ages, so one bad line would decide the windows of the whole stream.
     func readCommentTime() -> Double? {
-        for key in ["timestamp", "created_at"] {
-            guard let n = doc.lookup([Array(key.utf8)]), let t = timestamp(n) else { continue }
+        for path in Evaluator.timePaths {
+            guard let n = doc.lookup(path), let t = timestamp(n) else { continue }
             if t.isFinite, abs(t) < Evaluator.latestTime { return t }
-            warnings.append("`\(key)` \(String(decoding: doc.raw(n).prefix(40), as: UTF8.self)) is out of range (after the year 9999): ignored")
+            warnings.append("`\(String(decoding: path[0], as: UTF8.self))` \(String(decoding: doc.raw(n).prefix(40), as: UTF8.self)) is out of range (after the year 9999): ignored")
         }
         return nil
     }
@@ -265,9 +273,17 @@ public enum TextMetrics {
         case "words":
             var n = NormalizedText()
             normalizer.normalize(bytes, into: &n)
-            return n.bytes.isEmpty ? 0 : Double(n.bytes.filter { $0 == 0x20 }.count + 1)
+            return words(n.bytes)
         default: return 0
         }
+    }
+
+    /// The derived values of a text, by name.
+    static let names = ["length", "links", "mentions", "hashtags", "emojis", "caps", "words"]
+
+    /// Words in normalized text (words are separated by single spaces).
+    static func words(_ normalized: [UInt8]) -> Double {
+        normalized.isEmpty ? 0 : Double(normalized.reduce(1) { $0 + ($1 == 0x20 ? 1 : 0) })
     }
 
     static func links(_ b: [UInt8]) -> Int {

@@ -74,7 +74,22 @@ public struct JSONWriter {
     /// Writes an integer value.
     public mutating func int(_ v: Int) {
         separate()
-        bytes.append(contentsOf: String(v).utf8)
+        if v < 0 { bytes.append(UInt8(ascii: "-")) }
+        var m = v.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var k = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[k] = UInt8(ascii: "0") + UInt8(m % 10)
+                m /= 10
+                k += 1
+            } while m > 0
+            while k > 0 {
+                k -= 1
+                bytes.append(d[k])
+            }
+        }
     }
 
     /// Writes a number value (integers without a fraction).
@@ -112,57 +127,79 @@ public struct JSONWriter {
     /// Appends `s` as a quoted JSON string, escaping control characters, quotes, backslashes and
     /// U+2028/U+2029, and replacing invalid UTF-8 by U+FFFD.
     public static func appendQuoted<C: Collection>(_ s: C, to out: inout [UInt8]) where C.Element == UInt8 {
-        out.append(UInt8(ascii: "\""))
-        var it = s.makeIterator()
-        var pending: UInt8? = nil
-        while let c = pending ?? it.next() {
-            pending = nil
+        let done: Void? = s.withContiguousStorageIfAvailable { quote($0, to: &out) }
+        if done == nil { Array(s).withUnsafeBufferPointer { quote($0, to: &out) } }
+    }
+
+    /// The work of ``appendQuoted(_:to:)``: runs of bytes that need nothing are copied whole.
+    static func quote(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(0x22)
+        let n = b.count
+        var i = 0
+        var run = 0
+        @inline(__always) func flush(_ end: Int) {
+            if run < end { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<end])) }
+        }
+        while i < n {
+            let c = b[i]
+            if c >= 0x20, c < 0x7F, c != 0x22, c != 0x5C {
+                i += 1
+                continue
+            }
             if c < 0x80 {
+                flush(i)
+                out.append(0x5C)
                 switch c {
-                case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-                case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                case 0..<0x20, 0x7F:
-                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(c >> 4)], hex[Int(c & 15)]])
-                default: out.append(c)
+                case 0x22, 0x5C: out.append(c)
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                default:
+                    out.append(UInt8(ascii: "u"))
+                    out.append(UInt8(ascii: "0"))
+                    out.append(UInt8(ascii: "0"))
+                    out.append(hex[Int(c >> 4)])
+                    out.append(hex[Int(c & 15)])
                 }
+                i += 1
+                run = i
                 continue
             }
-            // Validate one multi-byte scalar.
+            // Validate one multi-byte scalar: a bad one becomes U+FFFD, and a byte that is not a
+            // continuation byte is read again as the start of the next character.
             let need: Int
-            if c & 0xE0 == 0xC0, c >= 0xC2 { need = 1 } else if c & 0xF0 == 0xE0 { need = 2 } else if c & 0xF8 == 0xF0, c <= 0xF4 { need = 3 } else {
-                out.append(contentsOf: [0xEF, 0xBF, 0xBD])
-                continue
-            }
-            var seq: [UInt8] = [c]
-            var ok = true
-            for k in 0..<need {
-                guard let n = it.next() else { ok = false; break }
-                if n & 0xC0 != 0x80 {
-                    pending = n
+            if c & 0xE0 == 0xC0, c >= 0xC2 { need = 1 } else if c & 0xF0 == 0xE0 { need = 2 } else if c & 0xF8 == 0xF0, c <= 0xF4 { need = 3 } else { need = 0 }
+            var j = i + 1
+            var ok = need > 0
+            var got = 0
+            while got < need {
+                guard j < n else {
                     ok = false
                     break
                 }
-                if k == 0 {
-                    if c == 0xE0, n < 0xA0 { ok = false }
-                    if c == 0xED, n > 0x9F { ok = false }
-                    if c == 0xF0, n < 0x90 { ok = false }
-                    if c == 0xF4, n > 0x8F { ok = false }
+                let x = b[j]
+                if x & 0xC0 != 0x80 {
+                    ok = false
+                    break
                 }
-                seq.append(n)
+                if got == 0, (c == 0xE0 && x < 0xA0) || (c == 0xED && x > 0x9F) || (c == 0xF0 && x < 0x90) || (c == 0xF4 && x > 0x8F) { ok = false }
+                j += 1
+                got += 1
             }
-            if !ok || seq.count != need + 1 {
-                out.append(contentsOf: [0xEF, 0xBF, 0xBD])
-                continue
+            if ok, c == 0xE2, b[i + 1] == 0x80, b[i + 2] == 0xA8 || b[i + 2] == 0xA9 {
+                flush(i)
+                out.append(contentsOf: b[i + 2] == 0xA8 ? Array("\\u2028".utf8) : Array("\\u2029".utf8))
+                run = j
+            } else if !ok {
+                flush(i)
+                out.append(0xEF)
+                out.append(0xBF)
+                out.append(0xBD)
+                run = j
             }
-            if seq == [0xE2, 0x80, 0xA8] || seq == [0xE2, 0x80, 0xA9] {
-                out.append(contentsOf: "\\u20\(seq[2] == 0xA8 ? "28" : "29")".utf8)
-            } else {
-                out.append(contentsOf: seq)
-            }
+            i = j
         }
-        out.append(UInt8(ascii: "\""))
+        flush(n)
+        out.append(0x22)
     }
 }

@@ -76,50 +76,69 @@ public struct LanguageDetector: Sendable {
     /// The most likely language of `original` (raw text) given its normalized words, among `candidates`.
     public func detect(original: UnsafeBufferPointer<UInt8>, normalized: [UInt8], candidates: [String]) -> String {
         guard candidates.count > 1 else { return candidates.first ?? "und" }
-        var counts = (0, 0, 0)
-        // Pack each word into a key while scanning: no copies, no allocation.
-        var key = Key()
-        var length = 0
-        for i in 0...normalized.count {
-            let c: UInt8 = i < normalized.count ? normalized[i] : 0x20
-            if c != 0x20 {
-                if length < 8 { key.a |= UInt64(c) << (8 * UInt64(length)) } else if length < 16 { key.b |= UInt64(c) << (8 * UInt64(length - 8)) }
-                length += 1
-                continue
+        // Scores of fr, en, es: function words count 2, letters of one language 1 or 2.
+        var score = (0, 0, 0)
+        normalized.withUnsafeBufferPointer { text in
+            slots.withUnsafeBufferPointer { table in
+                // Pack each word into a key while scanning: no copies, no allocation.
+                var key = Key()
+                var length = 0
+                let n = text.count
+                var i = 0
+                while i <= n {
+                    let c: UInt8 = i < n ? text[i] : 0x20
+                    i += 1
+                    if c != 0x20 {
+                        if length < 8 { key.a |= UInt64(c) << (8 * UInt64(length)) } else if length < 16 { key.b |= UInt64(c) << (8 * UInt64(length - 8)) }
+                        length += 1
+                        continue
+                    }
+                    if length > 0, length <= 16 {
+                        var k = LanguageDetector.slot(key, mask)
+                        while table[k].1 != 0, table[k].0 != key { k = (k + 1) & mask }
+                        let langs = table[k].1
+                        if langs & 1 != 0 { score.0 += 2 }
+                        if langs & 2 != 0 { score.1 += 2 }
+                        if langs & 4 != 0 { score.2 += 2 }
+                    }
+                    key = Key()
+                    length = 0
+                }
             }
-            if length > 0, length <= 16 {
-                let langs = languages(of: key)
-                if langs & 1 != 0 { counts.0 += 2 }
-                if langs & 2 != 0 { counts.1 += 2 }
-                if langs & 4 != 0 { counts.2 += 2 }
-            }
-            key = Key()
-            length = 0
         }
-        var score: [String: Int] = ["fr": counts.0, "en": counts.1, "es": counts.2]
         // Letters specific to one language.
         var j = 0
         while j + 1 < original.count {
             let a = original[j]
-            let b = original[j + 1]
             if a == 0xC3 {
-                switch b {
-                case 0xB1, 0x91, 0xA1, 0xAD, 0xB3, 0xBA: score["es", default: 0] += 1  // ñ Ñ á í ó ú
-                case 0xA7, 0xA8, 0xAA, 0xA0, 0xA2, 0xAE, 0xB4, 0xBB, 0xB9: score["fr", default: 0] += 1  // ç è ê à â î ô û ù
+                switch original[j + 1] {
+                case 0xB1, 0x91, 0xA1, 0xAD, 0xB3, 0xBA: score.2 += 1  // ñ Ñ á í ó ú
+                case 0xA7, 0xA8, 0xAA, 0xA0, 0xA2, 0xAE, 0xB4, 0xBB, 0xB9: score.0 += 1  // ç è ê à â î ô û ù
                 default: break
                 }
-            } else if a == 0xC2, b == 0xBF || b == 0xA1 {
-                score["es", default: 0] += 2  // ¿ ¡
-            } else if a == 0xC5, b == 0x93 {
-                score["fr", default: 0] += 2  // œ
+            } else if a == 0xC2, original[j + 1] == 0xBF || original[j + 1] == 0xA1 {
+                score.2 += 2  // ¿ ¡
+            } else if a == 0xC5, original[j + 1] == 0x93 {
+                score.0 += 2  // œ
             }
             j += 1
         }
+        func scoreOf(_ lang: String) -> Int {
+            switch lang {
+            case "fr": return score.0
+            case "en": return score.1
+            case "es": return score.2
+            default: return 0
+            }
+        }
         var best = candidates[0]
-        var bestScore = score[best] ?? 0
-        for c in candidates.dropFirst() where (score[c] ?? 0) > bestScore {
-            best = c
-            bestScore = score[c] ?? 0
+        var bestScore = scoreOf(best)
+        for c in candidates.dropFirst() {
+            let s = scoreOf(c)
+            if s > bestScore {
+                best = c
+                bestScore = s
+            }
         }
         return best
     }

@@ -39,6 +39,11 @@ public struct NormalizedText {
 
     /// The normalized text as a string.
     public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Sets an array's count, keeping its storage (new elements are zero).
+    @inline(__always) static func setCount<T: FixedWidthInteger>(_ a: inout [T], _ n: Int) {
+        if a.count > n { a.removeLast(a.count - n) } else if a.count < n { a.append(contentsOf: repeatElement(0, count: n - a.count)) }
+    }
 }
 
 /// The stages of normalization. Each can be turned off for a rule set (`normalize except ...`).
@@ -89,19 +94,54 @@ enum ScalarClass: Sendable {
     case separator
 }
 
-/// The per-scalar fold table for one set of stages, for U+0000..U+2FFF (computed once).
+/// The per-scalar fold table for one set of stages, for U+0000..U+2FFF (computed once), kept
+/// flat so the normalizer's loop reads two integers per scalar and never touches a reference.
 final class ScalarTable: @unchecked Sendable {
     let stages: NormalizationStages
-    let table: [ScalarClass]
+    /// Kind of each scalar below ``limit``: one of the `kind…` constants.
+    let kinds: UnsafeMutablePointer<UInt8>
+    /// Where each scalar's folded bytes start in ``folds`` (letters and digits), and how many there are.
+    let foldStart: UnsafeMutablePointer<UInt32>
+    let foldCount: UnsafeMutablePointer<UInt8>
+    /// Every letter's folded bytes, end to end.
+    let folds: UnsafeMutablePointer<UInt8>
+    static let limit = 0x3000
+    static let kindLetter: UInt8 = 0, kindDigit: UInt8 = 1, kindSymbol: UInt8 = 2, kindIgnore: UInt8 = 3, kindSeparator: UInt8 = 4
 
     init(stages: NormalizationStages) {
         self.stages = stages
-        var t = [ScalarClass](repeating: .separator, count: 0x3000)
-        for v in 0..<0x3000 {
-            guard let s = Unicode.Scalar(v) else { continue }
-            t[v] = ScalarTable.classify(s, stages)
+        let n = ScalarTable.limit
+        kinds = .allocate(capacity: n)
+        foldStart = .allocate(capacity: n)
+        foldCount = .allocate(capacity: n)
+        var bytes: [UInt8] = []
+        for v in 0..<n {
+            let c: ScalarClass = Unicode.Scalar(v).map { ScalarTable.classify($0, stages) } ?? .separator
+            foldStart[v] = UInt32(bytes.count)
+            foldCount[v] = 0
+            switch c {
+            case .letter(let b):
+                kinds[v] = ScalarTable.kindLetter
+                foldCount[v] = UInt8(b.count)
+                bytes += b
+            case .digit(let d):
+                kinds[v] = ScalarTable.kindDigit
+                foldCount[v] = 1
+                bytes.append(d)
+            case .symbol: kinds[v] = ScalarTable.kindSymbol
+            case .ignore: kinds[v] = ScalarTable.kindIgnore
+            case .separator: kinds[v] = ScalarTable.kindSeparator
+            }
         }
-        table = t
+        folds = .allocate(capacity: max(1, bytes.count))
+        folds.initialize(from: bytes, count: bytes.count)
+    }
+
+    deinit {
+        kinds.deallocate()
+        foldStart.deallocate()
+        foldCount.deallocate()
+        folds.deallocate()
     }
 
     static let lock = NSLock()
@@ -116,8 +156,8 @@ final class ScalarTable: @unchecked Sendable {
         return t
     }
 
-    @inline(__always) func classOf(_ v: UInt32) -> ScalarClass {
-        if v < 0x3000 { return table[Int(v)] }
+    /// The class of a scalar at or above ``limit`` (rare: emoji, CJK and the like).
+    func classOfHigh(_ v: UInt32) -> ScalarClass {
         if v >= 0xFE00, v <= 0xFE0F { return stages.contains(.invisible) ? .ignore : .separator }
         // Emoji and pictographs: words of their own (skin-tone modifiers are dropped).
         if v >= 0x1F300, v <= 0x1FAFF {
@@ -260,20 +300,67 @@ public struct Normalizer: Sendable {
 
     /// Normalizes `input` into `out` (which is cleared first).
     public func normalize<C: RandomAccessCollection>(_ input: C, into out: inout NormalizedText) where C.Element == UInt8, C.Index == Int {
-        out.removeAll()
-        var b = Builder(stages: stages)
-        b.bytes.reserveCapacity(input.count + 16)
-        b.origin.reserveCapacity(input.count + 16)
-        b.originEnd.reserveCapacity(input.count + 16)
-        b.runs.reserveCapacity(input.count + 16)
-        swap(&b.bytes, &out.bytes)
-        swap(&b.origin, &out.origin)
-        swap(&b.originEnd, &out.originEnd)
-        swap(&b.runs, &out.runs)
-        var i = input.startIndex
-        let end = input.endIndex
+        let done: Void? = input.withContiguousStorageIfAvailable { normalize(buffer: $0, into: &out) }
+        if done == nil { Array(input).withUnsafeBufferPointer { normalize(buffer: $0, into: &out) } }
+    }
+
+    /// Normalizes raw bytes. The four output arrays are sized once, written through pointers
+    /// (no append, no uniqueness check per byte), then cut to length: in the steady state a
+    /// comment allocates nothing. Folding can lengthen a text (`ß` → `ss`, ligatures); if the
+    /// room runs out the pass starts over with twice the room.
+    func normalize(buffer input: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText) {
+        var room = input.count * 2 + 64
+        var bytes: [UInt8] = []
+        var origin: [Int32] = []
+        var originEnd: [Int32] = []
+        var runs: [UInt8] = []
+        swap(&bytes, &out.bytes)
+        swap(&origin, &out.origin)
+        swap(&originEnd, &out.originEnd)
+        swap(&runs, &out.runs)
+        defer {
+            swap(&bytes, &out.bytes)
+            swap(&origin, &out.origin)
+            swap(&originEnd, &out.originEnd)
+            swap(&runs, &out.runs)
+        }
+        while true {
+            NormalizedText.setCount(&bytes, room)
+            NormalizedText.setCount(&origin, room)
+            NormalizedText.setCount(&originEnd, room)
+            NormalizedText.setCount(&runs, room)
+            let written: Int? = bytes.withUnsafeMutableBufferPointer { bp in
+                origin.withUnsafeMutableBufferPointer { op in
+                    originEnd.withUnsafeMutableBufferPointer { ep in
+                        runs.withUnsafeMutableBufferPointer { rp in
+                            var b = Builder(stages: stages, bytes: bp.baseAddress!, origin: op.baseAddress!, originEnd: ep.baseAddress!, runs: rp.baseAddress!,
+                                            capacity: room)
+                            run(input, &b)
+                            return b.overflow ? nil : b.count
+                        }
+                    }
+                }
+            }
+            if let written {
+                NormalizedText.setCount(&bytes, written)
+                NormalizedText.setCount(&origin, written)
+                NormalizedText.setCount(&originEnd, written)
+                NormalizedText.setCount(&runs, written)
+                return
+            }
+            room *= 2
+        }
+    }
+
+    private func run(_ input: UnsafeBufferPointer<UInt8>, _ b: inout Builder) {
+        var i = 0
+        let end = input.count
         let leetOn = stages.contains(.leetspeak)
         let lowerASCII = stages.contains(.caseFold)
+        let kinds = table.kinds
+        let foldStart = table.foldStart
+        let foldCount = table.foldCount
+        let folds = table.folds
         while i < end {
             let c = input[i]
             let start = Int32(truncatingIfNeeded: i)
@@ -293,35 +380,39 @@ public struct Normalizer: Sendable {
                 }
                 continue
             }
-            let (v, n) = decodeScalar(input, at: i)
+            let (decoded, n) = decodeScalar(input, at: i)
             i += n
             let e = Int32(truncatingIfNeeded: i)
-            guard let v else {
+            guard let v = decoded else {
                 b.separator(0xFF)
                 continue
             }
-            switch table.classOf(v) {
-            case .letter(let bytes):
-                if bytes.count == 1 { b.letter(bytes[0], start, e) } else { b.letters(bytes, start, e) }
+            if v < UInt32(ScalarTable.limit) {
+                let x = Int(v)
+                switch kinds[x] {
+                case ScalarTable.kindLetter:
+                    let f = Int(foldStart[x])
+                    let k = Int(foldCount[x])
+                    if !b.inToken { b.startToken(start) }
+                    b.hasLetter = true
+                    for j in f..<(f + k) { b.put(folds[j], start, e) }
+                case ScalarTable.kindDigit: b.digit(folds[Int(foldStart[x])], start, e)
+                case ScalarTable.kindSymbol: b.symbol(input, start, e)
+                case ScalarTable.kindIgnore: continue
+                default: b.separator(0xFF)
+                }
+                continue
+            }
+            switch table.classOfHigh(v) {
+            case .letter(let bytes): b.letters(bytes, start, e)
             case .digit(let d): b.digit(d, start, e)
-            case .symbol:
-                b.endToken()
-                b.joinSingles()
-                b.startToken(start)
-                for k in Int(start)..<Int(e) { b.put(input[k], start, e) }
-                b.inToken = false
-                b.singles = 0
-                b.sepRun = 0
+            case .symbol: b.symbol(input, start, e)
             case .ignore: continue
             case .separator: b.separator(0xFF)
             }
         }
         b.endToken()
         b.joinSingles()
-        swap(&b.bytes, &out.bytes)
-        swap(&b.origin, &out.origin)
-        swap(&b.originEnd, &out.originEnd)
-        swap(&b.runs, &out.runs)
     }
 
     /// Normalizes a string and returns the normalized string (for rule terms).
@@ -360,15 +451,21 @@ public struct Normalizer: Sendable {
 
 /// Builds the normalized text in place: bytes are written as they come, and a token is fixed up
 /// when it ends (leetspeak, then repeats again); runs of three or more single letters are
-/// joined when the run ends.
+/// joined when the run ends. Writes through raw pointers into room sized by the caller; when a
+/// write would pass `capacity` it sets `overflow` and writes nothing more.
 private struct Builder {
     let stages: NormalizationStages
     let repeatsOn: Bool
     let spacingOn: Bool
-    var bytes: [UInt8] = []
-    var origin: [Int32] = []
-    var originEnd: [Int32] = []
-    var runs: [UInt8] = []
+    let leetOn: Bool
+    let bytes: UnsafeMutablePointer<UInt8>
+    let origin: UnsafeMutablePointer<Int32>
+    let originEnd: UnsafeMutablePointer<Int32>
+    let runs: UnsafeMutablePointer<UInt8>
+    let capacity: Int
+    /// Bytes written.
+    var count = 0
+    var overflow = false
     /// Inside a token; where it starts in `bytes`; what it holds.
     var inToken = false
     var tokenStart = 0
@@ -383,24 +480,38 @@ private struct Builder {
     var singles = 0
     var singlesStart = 0
 
-    init(stages: NormalizationStages) {
+    init(stages: NormalizationStages, bytes: UnsafeMutablePointer<UInt8>, origin: UnsafeMutablePointer<Int32>, originEnd: UnsafeMutablePointer<Int32>,
+         runs: UnsafeMutablePointer<UInt8>, capacity: Int) {
         self.stages = stages
         repeatsOn = stages.contains(.repeats)
         spacingOn = stages.contains(.spacing)
+        leetOn = stages.contains(.leetspeak)
+        self.bytes = bytes
+        self.origin = origin
+        self.originEnd = originEnd
+        self.runs = runs
+        self.capacity = capacity
     }
 
     @inline(__always) static func isLetter(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7A }
 
+    @inline(__always) mutating func append(_ c: UInt8, _ s: Int32, _ e: Int32, _ r: UInt8) {
+        guard count < capacity else {
+            overflow = true
+            return
+        }
+        bytes[count] = c
+        origin[count] = s
+        originEnd[count] = e
+        runs[count] = r
+        count += 1
+    }
+
     /// Starts a token: a space first unless the text is empty.
     @inline(__always) mutating func startToken(_ s: Int32) {
-        if !bytes.isEmpty {
-            bytes.append(0x20)
-            origin.append(s)
-            originEnd.append(s)
-            runs.append(1)
-        }
+        if count > 0 { append(0x20, s, s, 1) }
         inToken = true
-        tokenStart = bytes.count
+        tokenStart = count
         hasLetter = false
         hasLeet = false
         scalars = 0
@@ -413,15 +524,12 @@ private struct Builder {
             scalars += 1
             lastScalarStart = s
         }
-        if repeatsOn, Builder.isLetter(c), bytes.count > tokenStart, bytes[bytes.count - 1] == c {
-            originEnd[originEnd.count - 1] = e
-            if runs[runs.count - 1] & 0x7F < 0x7F { runs[runs.count - 1] += 1 }
+        if repeatsOn, Builder.isLetter(c), count > tokenStart, bytes[count - 1] == c {
+            originEnd[count - 1] = e
+            if runs[count - 1] & 0x7F < 0x7F { runs[count - 1] += 1 }
             return
         }
-        bytes.append(c)
-        origin.append(s)
-        originEnd.append(e)
-        runs.append(1)
+        append(c, s, e, 1)
     }
 
     @inline(__always) mutating func letter(_ c: UInt8, _ s: Int32, _ e: Int32) {
@@ -448,6 +556,17 @@ private struct Builder {
         put(c, s, e)
     }
 
+    /// A symbol such as an emoji: a word of its own, its bytes kept as written.
+    mutating func symbol(_ input: UnsafeBufferPointer<UInt8>, _ s: Int32, _ e: Int32) {
+        endToken()
+        joinSingles()
+        startToken(s)
+        for k in Int(s)..<Int(e) { put(input[k], s, e) }
+        inToken = false
+        singles = 0
+        sepRun = 0
+    }
+
     @inline(__always) mutating func separator(_ c: UInt8) {
         if inToken { endToken() }
         sepRun += 1
@@ -459,7 +578,7 @@ private struct Builder {
     mutating func compact(from: Int, map: (UInt8) -> UInt8?, keep: (Int, UInt8) -> Bool, mark markAll: UInt8 = 0, markEnd: Int = Int.max) {
         var w = from
         var r = from
-        while r < bytes.count {
+        while r < count {
             let mark = r < markEnd ? markAll : 0
             let c0 = bytes[r]
             if !keep(r, c0) {
@@ -480,10 +599,7 @@ private struct Builder {
             }
             r += 1
         }
-        bytes.removeLast(bytes.count - w)
-        origin.removeLast(origin.count - w)
-        originEnd.removeLast(originEnd.count - w)
-        runs.removeLast(runs.count - w)
+        count = w
     }
 
     /// Finishes the current token: leetspeak where it mixes letters and leet symbols, removal of
@@ -492,20 +608,17 @@ private struct Builder {
         guard inToken else { return }
         inToken = false
         if hasLeet {
-            if stages.contains(.leetspeak) && hasLetter {
+            if leetOn && hasLetter {
                 compact(from: tokenStart, map: { Normalizer.leet($0) }, keep: { _, _ in true }, mark: NormalizedText.evasive)
             } else {
                 compact(from: tokenStart, map: { _ in nil }, keep: { _, c in c != UInt8(ascii: "@") && c != UInt8(ascii: "$") })
             }
-            if bytes.count == tokenStart, tokenStart > 0 {
+            if count == tokenStart, tokenStart > 0 {
                 // Nothing left of the token: drop the space before it.
-                bytes.removeLast()
-                origin.removeLast()
-                originEnd.removeLast()
-                runs.removeLast()
+                count -= 1
             }
         }
-        let isSingle = spacingOn && bytes.count == tokenStart + 1 && scalars == 1 && Builder.isLetter(bytes[tokenStart])
+        let isSingle = spacingOn && count == tokenStart + 1 && scalars == 1 && Builder.isLetter(bytes[tokenStart])
         if isSingle {
             if singles > 0, sepRun <= 2, sepJoinable {
                 singles += 1
@@ -513,7 +626,7 @@ private struct Builder {
                 joinSingles()
                 singles = 1
                 // Joining the run before may have moved this letter left: it is the last byte.
-                singlesStart = bytes.count - 1
+                singlesStart = count - 1
             }
         } else {
             joinSingles()
