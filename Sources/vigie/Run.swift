@@ -36,6 +36,12 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("max-line-bytes"), help: "Lines longer than this get an error record.")
     var maxLineBytes: Int = 16 << 20
 
+    @Option(name: .customLong("regex-budget"), help: ArgumentHelp("Regexes one comment may lose to the match limit before its other regexes are skipped.", valueName: "n"))
+    var regexBudget: Int = 3
+
+    @Option(name: .customLong("regex-time"), help: ArgumentHelp("Milliseconds after a comment's first regex when no more of its regexes start (0: no limit).", valueName: "ms"))
+    var regexTime: Int = 100
+
     @Option(name: .long, help: "Worker threads (default: the cores available).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -50,6 +56,8 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be positive") }
+        guard regexBudget >= 0 else { throw ValidationError("--regex-budget must be 0 or more") }
+        guard regexTime >= 0 else { throw ValidationError("--regex-time must be 0 or more") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard parseDuration(lateness) != nil else { throw ValidationError("--lateness takes a duration such as 5m or 30s") }
     }
@@ -71,6 +79,7 @@ struct Run: ParsableCommand {
         o.textField = options.textField
         o.explain = explain
         o.maxLineBytes = maxLineBytes
+        o.budget = RegexBudget(maxCutoffs: regexBudget, milliseconds: regexTime)
         o.jobs = jobs
         o.profile = profile
         let runner = StreamRunner(program: program, options: o)

@@ -237,6 +237,45 @@ import Testing
         #expect(String(decoding: one, as: UTF8.self).contains(#""team":"crise""#))
     }
 
+    /// Six hostile regexes on one comment: the first three run to their match limit, the other
+    /// three are skipped by the comment's regex budget, and the line says so once. The other
+    /// rules still decide, and `--stats` counts the comment.
+    @Test func theRegexBudgetBoundsACommentWithManyHostileRegexes() throws {
+        let hostileRules = (0..<6).map { "rule lent\($0) { when text matches /(a|aa)+\(String(repeating: "a", count: $0))$/ then flag lent\($0) }" }
+        let program = try compileRules((hostileRules + [#"rule colis { when text has "colis" then hide }"#]).joined(separator: "\n"))
+        let ev = Evaluator(program: program)
+        ev.budget = RegexBudget(maxCutoffs: 3, milliseconds: 0)
+        let line = comment("colis " + String(repeating: "a", count: 60) + "b", ["id": "x"])
+        guard case .decision(let d) = ev.evaluate(line: Array(line.utf8)) else {
+            Issue.record("no decision")
+            return
+        }
+        #expect(d.actions.map(\.kind) == [.hide])
+        #expect(d.warnings.filter { $0.contains("match limit") }.count == 3, "\(d.warnings)")
+        #expect(d.warnings.contains("regex budget spent (3 regexes were cut off by their limit): 3 more regexes were skipped and count as not matched"), "\(d.warnings)")
+        // The next comment starts with a whole budget; a harmless one spends none of it.
+        guard case .decision(let ok) = ev.evaluate(line: Array(comment("colis aaaa", ["id": "y"]).utf8)) else {
+            Issue.record("no decision")
+            return
+        }
+        #expect(ok.warnings.isEmpty)
+        #expect(ok.actions.filter { $0.kind == .flag }.count == 4, "(a|aa)+a{k}$ matches four a's for k up to 3")
+        var stats = RunStats()
+        stats.count(d)
+        stats.count(ok)
+        #expect(stats.overBudget == 1)
+        #expect(stats.regexLimits == 3)
+        // The time budget: with no cut-off budget but 1 ms for all regexes, the later hostile
+        // regexes (each runs for milliseconds) do not start.
+        ev.budget = RegexBudget(maxCutoffs: 100, milliseconds: 1)
+        guard case .decision(let timed) = ev.evaluate(line: Array(line.utf8)) else {
+            Issue.record("no decision")
+            return
+        }
+        #expect(timed.warnings.contains { $0.hasPrefix("regex budget spent (its regexes ran for more than 1 ms)") }, "\(timed.warnings)")
+        #expect(timed.actions.map(\.kind) == [.hide])
+    }
+
     /// A regex with catastrophic backtracking is cut off by PCRE2's match limit on each hostile
     /// comment: the rule counts as not matched, the line says so in `warnings`, `--stats` counts
     /// it, the other rules still decide, and the stream goes on at a bounded cost per comment.

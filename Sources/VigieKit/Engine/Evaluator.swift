@@ -23,6 +23,25 @@ public final class Trace {
     public init() {}
 }
 
+/// How much regex work one comment may cost. PCRE2's match limit stops one regex; this stops a
+/// rule set whose many regexes would each run up to their limit on the same hostile comment.
+/// When it is spent, the comment's remaining regexes are not run and count as not matched, and
+/// its output line gets a warning saying how many were skipped.
+public struct RegexBudget: Sendable, Equatable {
+    /// Regexes that may be cut off by the match limit on one comment before the rest are skipped.
+    /// Deterministic: the same input always gives the same decisions.
+    public var maxCutoffs = 3
+    /// Wall-clock time from the comment's first regex after which no other regex starts, in
+    /// milliseconds (0: none). A safety net for regexes that stay just under the match limit;
+    /// only a hostile rule set on a hostile comment ever reaches it.
+    public var milliseconds = 100
+    /// The default budget.
+    public init(maxCutoffs: Int = 3, milliseconds: Int = 100) {
+        self.maxCutoffs = maxCutoffs
+        self.milliseconds = milliseconds
+    }
+}
+
 /// The outcome of evaluating one input line.
 public enum LineResult {
     /// A decision for a comment.
@@ -75,6 +94,12 @@ public final class Evaluator {
     var warnings: [String] = []
     var commentTime: Double?
     var lang = ""
+    /// The regex budget of each comment.
+    public var budget = RegexBudget()
+    var cutoffs = 0
+    var skippedRegexes = 0
+    var budgetSpent = false
+    var firstRegexAt: UInt64 = 0
     static let idPath: [[UInt8]] = [Array("id".utf8)]
     static let langPath: [[UInt8]] = [Array("lang".utf8)]
     static let namePath: [[UInt8]] = [Array("name".utf8)]
@@ -153,6 +178,10 @@ public final class Evaluator {
     func decide(textNode: Int, trace: Trace?, into p: inout Partial) {
         self.trace = trace
         warnings.removeAll(keepingCapacity: true)
+        cutoffs = 0
+        skippedRegexes = 0
+        budgetSpent = false
+        firstRegexAt = 0
         serial &+= 1
         if serial == 0 {
             // Stamps wrapped around: clear them once every 4 billion comments.
@@ -199,6 +228,11 @@ public final class Evaluator {
         // Render the replies that may go out: those of matched rules and of stateful rules.
         for i in p.matched { renderReplies(Int(i), &p) }
         for i in program.statefulReplyRules { renderReplies(Int(i), &p) }
+        if skippedRegexes > 0 {
+            let why = cutoffs >= budget.maxCutoffs
+                ? "\(cutoffs) regexes were cut off by their limit" : "its regexes ran for more than \(budget.milliseconds) ms"
+            warnings.append("regex budget spent (\(why)): \(skippedRegexes) more regex\(skippedRegexes == 1 ? " was" : "es were") skipped and count\(skippedRegexes == 1 ? "s" : "") as not matched")
+        }
         p.warnings = warnings
     }
 
@@ -461,6 +495,10 @@ public final class Evaluator {
                 }
                 bytes = Array(doc.stringBytes(node))
             }
+            guard budgetAllowsRegex() else {
+                t?.note = "skipped: this comment's regex budget is spent; counts as not matched"
+                return false
+            }
             let r = bytes.withUnsafeBufferPointer { re.regex.firstMatch(in: $0, scratch: regexScratch) }
             switch r {
             case .match(let range):
@@ -471,6 +509,7 @@ public final class Evaluator {
                 return true
             case .noMatch: return false
             case .limitExceeded:
+                cutoffs += 1
                 let msg = "regex /\(re.regex.pattern)/ was cut off by its match limit and counts as not matched"
                 if !warnings.contains(msg) { warnings.append(msg) }
                 t?.note = msg
@@ -507,6 +546,22 @@ public final class Evaluator {
             default: return true
             }
         }
+    }
+
+    /// Whether one more regex may run on this comment (see ``RegexBudget``); counts it as
+    /// skipped when not.
+    func budgetAllowsRegex() -> Bool {
+        if !budgetSpent, cutoffs >= budget.maxCutoffs { budgetSpent = true }
+        if !budgetSpent, budget.milliseconds > 0 {
+            let now = DispatchTime.now().uptimeNanoseconds
+            if firstRegexAt == 0 {
+                firstRegexAt = now
+            } else if now &- firstRegexAt > UInt64(budget.milliseconds) * 1_000_000 {
+                budgetSpent = true
+            }
+        }
+        if budgetSpent { skippedRegexes += 1 }
+        return !budgetSpent
     }
 
     // MARK: - Text subjects

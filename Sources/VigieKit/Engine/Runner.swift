@@ -18,6 +18,8 @@ public struct RunStats: Sendable {
     public var tags: [String: Int] = [:]
     /// Regex evaluations cut off by the match limit.
     public var regexLimits = 0
+    /// Comments whose regex budget was spent (some of their regexes skipped).
+    public var overBudget = 0
     /// Comments where at least one rule's condition held.
     public var matchedComments = 0
 
@@ -34,6 +36,7 @@ public struct RunStats: Sendable {
         shadowActions.merge(o.shadowActions, uniquingKeysWith: +)
         tags.merge(o.tags, uniquingKeysWith: +)
         regexLimits += o.regexLimits
+        overBudget += o.overBudget
         matchedComments += o.matchedComments
     }
 
@@ -45,6 +48,7 @@ public struct RunStats: Sendable {
         for a in d.shadow { shadowActions[a.kind.rawValue, default: 0] += 1 }
         for t in d.tags { tags[t, default: 0] += 1 }
         regexLimits += d.warnings.filter { $0.contains("match limit") }.count
+        if d.warnings.contains(where: { $0.hasPrefix("regex budget spent") }) { overBudget += 1 }
     }
 
     /// Counts one error record.
@@ -77,6 +81,7 @@ public struct RunStats: Sendable {
             for (k, v) in rules.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) { out += "  \(k): \(v)\n" }
         }
         if regexLimits > 0 { out += "regex match limits hit: \(regexLimits)\n" }
+        if overBudget > 0 { out += "comments over their regex budget: \(overBudget)\n" }
         return out
     }
 }
@@ -109,6 +114,8 @@ public struct RunOptions: Sendable {
     public var batchLines = 256
     /// Measure per-rule counts and time.
     public var profile = false
+    /// The regex budget of each comment.
+    public var budget = RegexBudget()
     /// Creates default options.
     public init() {}
 }
@@ -140,6 +147,7 @@ final class Generation: @unchecked Sendable {
         self.program = program
         self.version = program.ruleSet.version
         self.evaluator = Evaluator(program: program, textField: options.textField)
+        evaluator.budget = options.budget
         if options.profile { evaluator.profile = Array(repeating: RuleProfile(), count: program.rules.count) }
     }
 }
@@ -364,6 +372,7 @@ public final class StreamRunner {
         sh.running = options.jobs + 1
         for _ in 0..<options.jobs {
             let first = Evaluator(program: start.program, textField: options.textField)
+            first.budget = options.budget
             if options.profile { first.profile = Array(repeating: RuleProfile(), count: start.program.rules.count) }
             evaluatorsLock.lock()
             evaluators.append(first)
@@ -386,6 +395,7 @@ public final class StreamRunner {
                         if b.generation.program !== ev.program {
                             // New rules: this worker gets an evaluator for them.
                             ev = Evaluator(program: b.generation.program, textField: opts.textField)
+                            ev.budget = opts.budget
                             if opts.profile { ev.profile = Array(repeating: RuleProfile(), count: ev.program.rules.count) }
                             evaluatorsLock.lock()
                             evaluators.append(ev)
