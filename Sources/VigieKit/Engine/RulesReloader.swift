@@ -52,9 +52,11 @@ public final class RulesReloader: @unchecked Sendable {
             log("vigie: \(reason): the rules are unchanged (version \(v))\n")
             return
         }
+        // Offered before it is announced: whoever reads the message and then sends a line gets
+        // that line decided by the new rules (announcing first was a race).
+        control.offer(program)
         log("vigie: \(reason): rules version \(v) compiled; it decides from the next line read (version \(version) until then)\n")
         version = v
-        control.offer(program)
     }
 
     /// Reloads when a file under the rules folder (or a rule or list file) was added, removed or

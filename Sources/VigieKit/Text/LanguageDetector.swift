@@ -80,29 +80,30 @@ public struct LanguageDetector: Sendable {
         var score = (0, 0, 0)
         normalized.withUnsafeBufferPointer { text in
             slots.withUnsafeBufferPointer { table in
-                // Pack each word into a key while scanning: no copies, no allocation.
-                var key = Key()
-                var length = 0
+                // Each word packed into one integer while scanning (no function word is longer
+                // than 8 bytes, so longer words are skipped): no copies, no allocation.
                 let n = text.count
                 var i = 0
-                while i <= n {
-                    let c: UInt8 = i < n ? text[i] : 0x20
-                    i += 1
-                    if c != 0x20 {
-                        if length < 8 { key.a |= UInt64(c) << (8 * UInt64(length)) } else if length < 16 { key.b |= UInt64(c) << (8 * UInt64(length - 8)) }
-                        length += 1
-                        continue
+                while i < n {
+                    var a: UInt64 = 0
+                    var length = 0
+                    while i < n {
+                        let c = text[i]
+                        if c == 0x20 { break }
+                        if length < 8 { a |= UInt64(c) << (UInt64(length) &* 8) }
+                        length &+= 1
+                        i &+= 1
                     }
-                    if length > 0, length <= 16 {
-                        var k = LanguageDetector.slot(key, mask)
-                        while table[k].1 != 0, table[k].0 != key { k = (k + 1) & mask }
-                        let langs = table[k].1
-                        if langs & 1 != 0 { score.0 += 2 }
-                        if langs & 2 != 0 { score.1 += 2 }
-                        if langs & 4 != 0 { score.2 += 2 }
-                    }
-                    key = Key()
-                    length = 0
+                    i &+= 1
+                    guard length > 0, length <= 8 else { continue }
+                    var key = Key()
+                    key.a = a
+                    var k = LanguageDetector.slot(key, mask)
+                    while table[k].1 != 0, table[k].0 != key { k = (k + 1) & mask }
+                    let langs = table[k].1
+                    if langs & 1 != 0 { score.0 += 2 }
+                    if langs & 2 != 0 { score.1 += 2 }
+                    if langs & 4 != 0 { score.2 += 2 }
                 }
             }
         }
@@ -110,6 +111,10 @@ public struct LanguageDetector: Sendable {
         var j = 0
         while j + 1 < original.count {
             let a = original[j]
+            if a < 0xC2 {
+                j += 1
+                continue
+            }
             if a == 0xC3 {
                 switch original[j + 1] {
                 case 0xB1, 0x91, 0xA1, 0xAD, 0xB3, 0xBA: score.2 += 1  // ñ Ñ á í ó ú

@@ -365,13 +365,14 @@ public struct Normalizer: Sendable {
             let c = input[i]
             let start = Int32(truncatingIfNeeded: i)
             if c < 0x80 {
+                if (c | 0x20) >= 0x61, (c | 0x20) <= 0x7A {
+                    // A run of ASCII letters, the bulk of most comments, in a tight loop.
+                    i = b.asciiLetters(input, from: i, lowerCase: lowerASCII)
+                    continue
+                }
                 i += 1
                 let e = Int32(truncatingIfNeeded: i)
-                if c >= 0x61 && c <= 0x7A {
-                    b.letter(c, start, e)
-                } else if c >= 0x41 && c <= 0x5A {
-                    b.letter(lowerASCII ? c + 0x20 : c, start, e)
-                } else if c >= 0x30 && c <= 0x39 {
+                if c >= 0x30 && c <= 0x39 {
                     b.digit(c, start, e)
                 } else if leetOn, c == UInt8(ascii: "$") || (c == UInt8(ascii: "@") && b.inToken) {
                     b.leetSymbol(c, start, e)
@@ -536,6 +537,56 @@ private struct Builder {
         if !inToken { startToken(s) }
         hasLetter = true
         put(c, s, e)
+    }
+
+    /// Appends the run of ASCII letters starting at `from` (there is at least one) and returns
+    /// where it ends. Does what ``letter(_:_:_:)`` does for each, with the state in locals.
+    mutating func asciiLetters(_ input: UnsafeBufferPointer<UInt8>, from: Int, lowerCase: Bool) -> Int {
+        if !inToken { startToken(Int32(truncatingIfNeeded: from)) }
+        hasLetter = true
+        // Locals: stores through the byte pointers could alias `self`, which would make the
+        // compiler reload every field after each store.
+        let bytes = self.bytes, origin = self.origin, originEnd = self.originEnd, runs = self.runs
+        let repeatsOn = self.repeatsOn, capacity = self.capacity
+        let base = input.baseAddress!
+        var k = from
+        var n = count
+        var added = 0
+        var previous: UInt8 = n > tokenStart ? bytes[n - 1] : 0
+        var full = false
+        let end = input.count
+        while k < end {
+            var c = base[k]
+            if c >= 0x61, c <= 0x7A {
+            } else if c >= 0x41, c <= 0x5A {
+                if lowerCase { c += 0x20 }
+            } else {
+                break
+            }
+            let e = Int32(truncatingIfNeeded: k + 1)
+            if repeatsOn, c == previous, c >= 0x61, c <= 0x7A {
+                originEnd[n - 1] = e
+                if runs[n - 1] & 0x7F < 0x7F { runs[n - 1] += 1 }
+            } else {
+                guard n < capacity else {
+                    full = true
+                    break
+                }
+                bytes[n] = c
+                origin[n] = e - 1
+                originEnd[n] = e
+                runs[n] = 1
+                n += 1
+                previous = c
+            }
+            added += 1
+            k += 1
+        }
+        if full { overflow = true }
+        count = n
+        scalars += added
+        lastScalarStart = Int32(truncatingIfNeeded: k - 1)
+        return max(k, from + 1)
     }
 
     mutating func letters(_ bs: [UInt8], _ s: Int32, _ e: Int32) {
