@@ -75,8 +75,11 @@ struct Bench: ParsableCommand {
             }
             if let write {
                 try? FileManager.default.createDirectory(atPath: write, withIntermediateDirectories: true)
-                FileManager.default.createFile(atPath: "\(write)/rules-\(p.count).vigie", contents: Data(BenchWorkload.ruleFile(p).utf8))
-                FileManager.default.createFile(atPath: "\(write)/comments-\(p.count).jsonl", contents: Data(data))
+                let files = [("rules-\(p.count).vigie", Data(BenchWorkload.ruleFile(p).utf8)), ("comments-\(p.count).jsonl", Data(data))]
+                for (name, contents) in files where !FileManager.default.createFile(atPath: "\(write)/\(name)", contents: contents) {
+                    Terminal.error("vigie: cannot write `\(write)/\(name)`\n")
+                    throw ExitCode(ExitStatus.usage.rawValue)
+                }
             }
             if format == .text, isatty(2) != 0 { Terminal.error("measuring \(p.count) rules…\n") }
             do {

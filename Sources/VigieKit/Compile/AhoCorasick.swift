@@ -10,13 +10,15 @@
 ///
 /// Patterns are distinct, so at most one ends at each state; `outLink` chains a state to the
 /// next state on its failure path where a pattern ends.
-public struct AhoCorasick: Sendable {
+public final class AhoCorasick: Sendable {
     /// Largest dense table, in entries (4 bytes each).
     public static let denseLimit = 24 << 20
 
     let classOf: [UInt8]
     let classCount: Int
-    /// Dense transitions (`next[state * classCount + class]`), empty in sparse mode.
+    /// Dense transitions, empty in sparse mode: `next[state * classCount + class]` is the target
+    /// state's row (`target * classCount`), with the sign bit set when the target reports — one
+    /// load per byte tells both where to go and whether anything ends there.
     let next: [Int32]
     /// Sparse trie: per state its first child and next sibling, and the class of its edge.
     let firstChild: [Int32]
@@ -38,7 +40,7 @@ public struct AhoCorasick: Sendable {
 
     /// Builds the automaton for `patterns` (pattern `k` is reported as `k`). Empty and repeated
     /// patterns are ignored.
-    public init(patterns: [[UInt8]]) { self.init(patterns: patterns, denseLimit: AhoCorasick.denseLimit) }
+    public convenience init(patterns: [[UInt8]]) { self.init(patterns: patterns, denseLimit: AhoCorasick.denseLimit) }
 
     /// Builds the automaton, dense only when it fits in `denseLimit` table entries.
     init(patterns: [[UInt8]], denseLimit: Int) {
@@ -148,6 +150,10 @@ public struct AhoCorasick: Sendable {
                     c = sibling[Int(c)]
                 }
             }
+            for k in next.indices {
+                let t = Int(next[k])
+                next[k] = Int32(t * n) | (reports[t] ? Int32.min : 0)
+            }
             self.next = next
             self.firstChild = []
             self.sibling = []
@@ -170,13 +176,12 @@ public struct AhoCorasick: Sendable {
         }
         next.withUnsafeBufferPointer { nx in
             classOf.withUnsafeBufferPointer { cls in
-                reports.withUnsafeBufferPointer { rep in
-                    var s = 0
-                    let nc = classCount
-                    for i in 0..<text.count {
-                        s = Int(nx[s &* nc &+ Int(cls[Int(text[i])])])
-                        if rep[s] { emit(s, i &+ 1, report) }
-                    }
+                var row = 0
+                let nc = classCount
+                for i in 0..<text.count {
+                    let e = nx[row &+ Int(cls[Int(text[i])])]
+                    row = Int(e & Int32.max)
+                    if e < 0 { emit(row / nc, i &+ 1, report) }
                 }
             }
         }

@@ -368,11 +368,31 @@ private struct Parsing {
     }
 
     /// Reads a string starting at the opening quote; returns the body's range and whether it has escapes.
+    /// Whether any byte of `w` is `"`, `\` or below 0x20 (bit tricks over the eight bytes;
+    /// may say yes wrongly only next to such a byte, never no wrongly).
+    @inline(__always) static func mayNeedAttention(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func zeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let control = (w &- ones &* 0x20) & ~w & highs
+        return (control | zeroByte(w ^ (ones &* 0x22)) | zeroByte(w ^ (ones &* 0x5C))) != 0
+    }
+
     mutating func stringBody() throws(Err) -> (Int, Int, Bool) {
         let open = i
         i += 1
         let s = i
         var escaped = false
+        // Eight bytes at a time while none is a quote, a backslash or a control character.
+        i = bytes.withUnsafeBytes { raw in
+            var k = i
+            while k + 8 <= raw.count {
+                let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                if Parsing.mayNeedAttention(w) { break }
+                k += 8
+            }
+            return k
+        }
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "\"") {

@@ -544,7 +544,11 @@ public final class StreamRunner {
             if n == 0 { break }
             var start = 0
             while start < n {
-                guard let nl = buffer[start..<n].firstIndex(of: 0x0A) else { break }
+                let newline: Int? = buffer.withUnsafeBytes { raw in
+                    guard let hit = memchr(raw.baseAddress! + start, 0x0A, n - start) else { return nil }
+                    return raw.baseAddress!.distance(to: UnsafeRawPointer(hit))
+                }
+                guard let nl = newline else { break }
                 lineNumber += 1
                 if skipping {
                     addTooLong(skippedBytes + nl - start)

@@ -15,44 +15,44 @@ public struct DecisionWriter {
     public mutating func decisionLine(line: Int, id: ArraySlice<UInt8>?, decision d: Decision, trace: [UInt8]? = nil) -> [UInt8] {
         w.reset()
         w.beginObject()
-        w.key("line"); w.int(line)
-        w.key("id")
+        w.rawKey("line"); w.int(line)
+        w.rawKey("id")
         if let id { w.raw(id) } else { w.null() }
-        if let v = rulesVersion { w.key("rules_version"); w.string(v) }
-        w.key("lang"); w.string(d.lang)
-        w.key("actions")
+        if let v = rulesVersion { w.rawKey("rules_version"); w.string(v) }
+        w.rawKey("lang"); w.string(d.lang)
+        w.rawKey("actions")
         writeActions(d.actions)
-        w.key("tags")
+        w.rawKey("tags")
         w.beginArray()
         for t in d.tags { w.string(t) }
         w.endArray()
-        w.key("rules")
+        w.rawKey("rules")
         w.beginArray()
         for r in d.matchedRules { w.string(r) }
         w.endArray()
         if !d.shadow.isEmpty {
-            w.key("shadow")
+            w.rawKey("shadow")
             writeActions(d.shadow)
         }
         if !d.dropped.isEmpty {
-            w.key("dropped")
+            w.rawKey("dropped")
             w.beginArray()
             for x in d.dropped {
                 w.beginObject()
                 writeActionFields(x.action)
-                w.key("why"); w.string(x.why)
+                w.rawKey("why"); w.string(x.why)
                 w.endObject()
             }
             w.endArray()
         }
         if !d.warnings.isEmpty {
-            w.key("warnings")
+            w.rawKey("warnings")
             w.beginArray()
             for x in d.warnings { w.string(x) }
             w.endArray()
         }
         if let trace {
-            w.key("explain"); w.raw(trace)
+            w.rawKey("explain"); w.raw(trace)
         }
         w.endObject()
         w.bytes.append(0x0A)
@@ -63,12 +63,12 @@ public struct DecisionWriter {
     public mutating func errorLine(line: Int, id: ArraySlice<UInt8>?, code: String, message: String) -> [UInt8] {
         w.reset()
         w.beginObject()
-        w.key("line"); w.int(line)
-        w.key("id")
+        w.rawKey("line"); w.int(line)
+        w.rawKey("id")
         if let id { w.raw(id) } else { w.null() }
-        if let v = rulesVersion { w.key("rules_version"); w.string(v) }
-        w.key("error"); w.string(message)
-        w.key("error_code"); w.string(code)
+        if let v = rulesVersion { w.rawKey("rules_version"); w.string(v) }
+        w.rawKey("error"); w.string(message)
+        w.rawKey("error_code"); w.string(code)
         w.endObject()
         w.bytes.append(0x0A)
         return w.bytes
@@ -85,28 +85,28 @@ public struct DecisionWriter {
     }
 
     mutating func writeActionFields(_ a: DecidedAction) {
-        w.key("type"); w.string(a.kind.rawValue)
-        w.key("rule"); w.string(a.rule)
+        w.rawKey("type"); w.string(a.kind.rawValue)
+        w.rawKey("rule"); w.string(a.rule)
         switch a.kind {
         case .hide:
-            if let r = a.reason { w.key("reason"); w.string(r) }
+            if let r = a.reason { w.rawKey("reason"); w.string(r) }
         case .escalate:
-            w.key("team"); w.string(a.argument ?? "")
-            w.key("severity"); w.string(a.severity ?? "normal")
-            if let c = a.count { w.key("count"); w.int(c) }
-            if let win = a.window { w.key("window"); w.string(win) }
+            w.rawKey("team"); w.string(a.argument ?? "")
+            w.rawKey("severity"); w.string(a.severity ?? "normal")
+            if let c = a.count { w.rawKey("count"); w.int(c) }
+            if let win = a.window { w.rawKey("window"); w.string(win) }
         case .reply:
-            w.key("template"); w.string(a.argument ?? "")
-            if let t = a.text { w.key("text"); w.string(t) }
-            if let v = a.variant { w.key("variant"); w.int(v) }
+            w.rawKey("template"); w.string(a.argument ?? "")
+            if let t = a.text { w.rawKey("text"); w.string(t) }
+            if let v = a.variant { w.rawKey("variant"); w.int(v) }
         case .flag:
-            w.key("queue"); w.string(a.argument ?? "")
+            w.rawKey("queue"); w.string(a.argument ?? "")
         case .tag:
-            w.key("label"); w.string(a.argument ?? "")
+            w.rawKey("label"); w.string(a.argument ?? "")
         case .allow: break
         }
         if a.rules.count > 1 {
-            w.key("rules")
+            w.rawKey("rules")
             w.beginArray()
             for r in a.rules { w.string(r) }
             w.endArray()

@@ -58,6 +58,17 @@ public struct JSONWriter {
     }
 
 
+    /// Writes an object key known at compile time, which must need no escaping (plain ASCII
+    /// without quotes or backslashes): copied as it is, with no per-byte checks.
+    public mutating func rawKey(_ k: StaticString) {
+        separate()
+        bytes.append(0x22)
+        k.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(0x22)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma[needsComma.count - 1] = false
+    }
+
     /// Writes a string value.
     public mutating func string(_ s: String) {
         separate()

@@ -20,57 +20,87 @@ public struct LanguageDetector: Sendable {
                "todo", "nada", "gracias", "hola", "soy", "mas", "pedido", "todavia", "nunca", "donde", "llego", "hace", "a", "o", "si", "cuando", "tambien"],
     ]
 
-    /// A word of up to 16 bytes packed into two integers: hashing it allocates nothing.
-    struct Key: Hashable {
-        var a: UInt64 = 0
-        var b: UInt64 = 0
+    /// Word → bit set of languages (bit i = `languages[i]`), as a cuckoo table: every word sits
+    /// in one of its two slots, so a lookup reads both and never branches on what it finds
+    /// (whether a word is a function word is unpredictable, and mispredicted branches cost more
+    /// than the lookup). A word is its bytes packed into one integer (none is longer than 8).
+    let keys: [UInt64]
+    let values: [UInt8]
+    let mask: Int
+    let multipliers: (UInt64, UInt64)
+    static let languages = ["fr", "en", "es"]
 
-        init() {}
+    /// Score deltas of a two-byte character, `(lead - 0xC2) << 6 | (second & 0x3F)`: French in
+    /// the low four bits, Spanish in the high four.
+    static let accents: [UInt8] = {
+        var t = [UInt8](repeating: 0, count: 256)
+        func set(_ lead: UInt8, _ second: [UInt8], fr: UInt8 = 0, es: UInt8 = 0) {
+            for b in second { t[Int(lead - 0xC2) << 6 | Int(b & 0x3F)] = fr | es << 4 }
+        }
+        set(0xC3, [0xB1, 0x91, 0xA1, 0xAD, 0xB3, 0xBA], es: 1)  // ñ Ñ á í ó ú
+        set(0xC3, [0xA7, 0xA8, 0xAA, 0xA0, 0xA2, 0xAE, 0xB4, 0xBB, 0xB9], fr: 1)  // ç è ê à â î ô û ù
+        set(0xC2, [0xBF, 0xA1], es: 2)  // ¿ ¡
+        set(0xC5, [0x93], fr: 2)  // œ
+        return t
+    }()
 
-        init?<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-            guard bytes.count <= 16 else { return nil }
-            for (i, c) in bytes.enumerated() {
-                if i < 8 { a |= UInt64(c) << (8 * UInt64(i)) } else { b |= UInt64(c) << (8 * UInt64(i - 8)) }
+    /// Creates the detector.
+    public init() {
+        var t: [UInt64: UInt8] = [:]
+        for (i, lang) in LanguageDetector.languages.enumerated() {
+            for w in LanguageDetector.words[lang] ?? [] { t[LanguageDetector.pack(Array(w.utf8)), default: 0] |= 1 << UInt8(i) }
+        }
+        let entries = t.sorted { $0.key < $1.key }
+        var size = 256
+        while size < entries.count * 4 { size *= 2 }
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        while true {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let m = (seed | 1, (seed >> 17 | 1) &* 0xC2B2_AE3D_27D4_EB4F | 1)
+            if let (k, v) = LanguageDetector.build(entries, size: size, multipliers: m) {
+                keys = k
+                values = v
+                mask = size - 1
+                multipliers = m
+                return
             }
         }
     }
 
-    /// Word → bit set of languages (bit i = `languages[i]`), as an open-addressing table:
-    /// looking a word up hashes two integers and allocates nothing.
-    let slots: [(Key, UInt8)]
-    let mask: Int
-    static let languages = ["fr", "en", "es"]
-
-    /// Creates the detector.
-    public init() {
-        var t: [Key: UInt8] = [:]
-        for (i, lang) in LanguageDetector.languages.enumerated() {
-            for w in LanguageDetector.words[lang] ?? [] { t[Key(Array(w.utf8))!, default: 0] |= 1 << UInt8(i) }
-        }
-        var size = 64
-        while size < t.count * 4 { size *= 2 }
-        var slots = [(Key, UInt8)](repeating: (Key(), 0), count: size)
-        for (k, v) in t {
-            var i = LanguageDetector.slot(k, size - 1)
-            while slots[i].1 != 0 { i = (i + 1) & (size - 1) }
-            slots[i] = (k, v)
-        }
-        self.slots = slots
-        self.mask = size - 1
+    static func pack<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+        var a: UInt64 = 0
+        for (i, c) in bytes.prefix(8).enumerated() { a |= UInt64(c) << (8 * UInt64(i)) }
+        return a
     }
 
-    @inline(__always) static func slot(_ k: Key, _ mask: Int) -> Int {
-        Int(truncatingIfNeeded: ((k.a &* 0x9E37_79B9_7F4A_7C15) ^ (k.b &* 0xC2B2_AE3D_27D4_EB4F)) >> 40) & mask
+    @inline(__always) static func slots(_ key: UInt64, _ m: (UInt64, UInt64), _ mask: Int) -> (Int, Int) {
+        (Int(truncatingIfNeeded: (key &* m.0) >> 40) & mask, Int(truncatingIfNeeded: (key &* m.1) >> 40) & mask)
     }
 
-    @inline(__always) func languages(of k: Key) -> UInt8 {
-        var i = LanguageDetector.slot(k, mask)
-        while true {
-            let (key, v) = slots[i]
-            if v == 0 { return 0 }
-            if key == k { return v }
-            i = (i + 1) & mask
+    /// Cuckoo insertion of every entry, or nil when some entry finds no place.
+    static func build(_ entries: [(key: UInt64, value: UInt8)], size: Int, multipliers m: (UInt64, UInt64)) -> ([UInt64], [UInt8])? {
+        var keys = [UInt64](repeating: 0, count: size)
+        var values = [UInt8](repeating: 0, count: size)
+        for e in entries {
+            var key = e.key
+            var value = e.value
+            var slot = slots(key, m, size - 1).0
+            var placed = false
+            for _ in 0..<64 {
+                if keys[slot] == 0 {
+                    keys[slot] = key
+                    values[slot] = value
+                    placed = true
+                    break
+                }
+                swap(&key, &keys[slot])
+                swap(&value, &values[slot])
+                let (a, b) = slots(key, m, size - 1)
+                slot = slot == a ? b : a
+            }
+            if !placed { return nil }
         }
+        return (keys, values)
     }
 
     /// The most likely language of `original` (raw text) given its normalized words, among `candidates`.
@@ -79,54 +109,51 @@ public struct LanguageDetector: Sendable {
         // Scores of fr, en, es: function words count 2, letters of one language 1 or 2.
         var score = (0, 0, 0)
         normalized.withUnsafeBufferPointer { text in
-            slots.withUnsafeBufferPointer { table in
-                // Each word packed into one integer while scanning (no function word is longer
-                // than 8 bytes, so longer words are skipped): no copies, no allocation.
-                let n = text.count
-                var i = 0
-                while i < n {
-                    var a: UInt64 = 0
-                    var length = 0
+            keys.withUnsafeBufferPointer { keys in
+                values.withUnsafeBufferPointer { values in
+                    let n = text.count
+                    let m = multipliers
+                    let mask = self.mask
+                    var i = 0
                     while i < n {
-                        let c = text[i]
-                        if c == 0x20 { break }
-                        if length < 8 { a |= UInt64(c) << (UInt64(length) &* 8) }
-                        length &+= 1
+                        var a: UInt64 = 0
+                        var length = 0
+                        while i < n {
+                            let c = text[i]
+                            if c == 0x20 { break }
+                            if length < 8 { a |= UInt64(c) << (UInt64(length) &* 8) }
+                            length &+= 1
+                            i &+= 1
+                        }
                         i &+= 1
+                        // Longer words match no key (every key is 8 bytes or less, and not 0).
+                        a = length <= 8 ? a : 0
+                        let (s1, s2) = LanguageDetector.slots(a, m, mask)
+                        let langs = (keys[s1] == a ? values[s1] : 0) | (keys[s2] == a ? values[s2] : 0)
+                        score.0 &+= Int(langs & 1) &<< 1
+                        score.1 &+= Int(langs & 2)
+                        score.2 &+= Int(langs & 4) &>> 1
                     }
-                    i &+= 1
-                    guard length > 0, length <= 8 else { continue }
-                    var key = Key()
-                    key.a = a
-                    var k = LanguageDetector.slot(key, mask)
-                    while table[k].1 != 0, table[k].0 != key { k = (k + 1) & mask }
-                    let langs = table[k].1
-                    if langs & 1 != 0 { score.0 += 2 }
-                    if langs & 2 != 0 { score.1 += 2 }
-                    if langs & 4 != 0 { score.2 += 2 }
                 }
             }
         }
-        // Letters specific to one language.
-        var j = 0
-        while j + 1 < original.count {
-            let a = original[j]
-            if a < 0xC2 {
-                j += 1
-                continue
-            }
-            if a == 0xC3 {
-                switch original[j + 1] {
-                case 0xB1, 0x91, 0xA1, 0xAD, 0xB3, 0xBA: score.2 += 1  // ñ Ñ á í ó ú
-                case 0xA7, 0xA8, 0xAA, 0xA0, 0xA2, 0xAE, 0xB4, 0xBB, 0xB9: score.0 += 1  // ç è ê à â î ô û ù
-                default: break
+        // Letters specific to one language, looked up without branching; ASCII eight bytes at a time.
+        LanguageDetector.accents.withUnsafeBufferPointer { table in
+            let n = original.count
+            var j = 0
+            while j + 1 < n {
+                if j + 8 <= n, UnsafeRawPointer(original.baseAddress! + j).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    j += 8
+                    continue
                 }
-            } else if a == 0xC2, original[j + 1] == 0xBF || original[j + 1] == 0xA1 {
-                score.2 += 2  // ¿ ¡
-            } else if a == 0xC5, original[j + 1] == 0x93 {
-                score.0 += 2  // œ
+                let row = original[j] &- 0xC2
+                let second = original[j + 1]
+                let ok = (row < 4 ? 1 : 0) & (second & 0xC0 == 0x80 ? 1 : 0)
+                let d = table[(Int(row & 3) << 6 | Int(second & 0x3F)) &* ok]
+                score.0 &+= Int(d & 0xF)
+                score.2 &+= Int(d &>> 4)
+                j += 1
             }
-            j += 1
         }
         func scoreOf(_ lang: String) -> Int {
             switch lang {

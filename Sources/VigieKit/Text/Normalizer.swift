@@ -19,6 +19,9 @@ public struct NormalizedText {
     public var runs: [UInt8] = []
     /// The flag set in ``runs`` for bytes of an obfuscated word.
     public static let evasive: UInt8 = 0x80
+    /// Room the normalizer writes into before copying the result to the arrays above, kept from
+    /// one text to the next (a copy of this value shares it: use one per thread).
+    var scratch: NormalizerScratch?
 
     /// Creates an empty buffer.
     public init() {}
@@ -39,10 +42,30 @@ public struct NormalizedText {
 
     /// The normalized text as a string.
     public var string: String { String(decoding: bytes, as: UTF8.self) }
+}
 
-    /// Sets an array's count, keeping its storage (new elements are zero).
-    @inline(__always) static func setCount<T: FixedWidthInteger>(_ a: inout [T], _ n: Int) {
-        if a.count > n { a.removeLast(a.count - n) } else if a.count < n { a.append(contentsOf: repeatElement(0, count: n - a.count)) }
+/// The normalizer's working room: four raw buffers written byte by byte (no bounds or
+/// uniqueness checks), then copied once into a ``NormalizedText``.
+final class NormalizerScratch {
+    let capacity: Int
+    let bytes: UnsafeMutablePointer<UInt8>
+    let origin: UnsafeMutablePointer<Int32>
+    let originEnd: UnsafeMutablePointer<Int32>
+    let runs: UnsafeMutablePointer<UInt8>
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        bytes = .allocate(capacity: capacity)
+        origin = .allocate(capacity: capacity)
+        originEnd = .allocate(capacity: capacity)
+        runs = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        bytes.deallocate()
+        origin.deallocate()
+        originEnd.deallocate()
+        runs.deallocate()
     }
 }
 
@@ -310,45 +333,24 @@ public struct Normalizer: Sendable {
     /// room runs out the pass starts over with twice the room.
     func normalize(buffer input: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText) {
         var room = input.count * 2 + 64
-        var bytes: [UInt8] = []
-        var origin: [Int32] = []
-        var originEnd: [Int32] = []
-        var runs: [UInt8] = []
-        swap(&bytes, &out.bytes)
-        swap(&origin, &out.origin)
-        swap(&originEnd, &out.originEnd)
-        swap(&runs, &out.runs)
-        defer {
-            swap(&bytes, &out.bytes)
-            swap(&origin, &out.origin)
-            swap(&originEnd, &out.originEnd)
-            swap(&runs, &out.runs)
-        }
         while true {
-            NormalizedText.setCount(&bytes, room)
-            NormalizedText.setCount(&origin, room)
-            NormalizedText.setCount(&originEnd, room)
-            NormalizedText.setCount(&runs, room)
-            let written: Int? = bytes.withUnsafeMutableBufferPointer { bp in
-                origin.withUnsafeMutableBufferPointer { op in
-                    originEnd.withUnsafeMutableBufferPointer { ep in
-                        runs.withUnsafeMutableBufferPointer { rp in
-                            var b = Builder(stages: stages, bytes: bp.baseAddress!, origin: op.baseAddress!, originEnd: ep.baseAddress!, runs: rp.baseAddress!,
-                                            capacity: room)
-                            run(input, &b)
-                            return b.overflow ? nil : b.count
-                        }
-                    }
-                }
-            }
-            if let written {
-                NormalizedText.setCount(&bytes, written)
-                NormalizedText.setCount(&origin, written)
-                NormalizedText.setCount(&originEnd, written)
-                NormalizedText.setCount(&runs, written)
+            if out.scratch == nil || out.scratch!.capacity < room { out.scratch = NormalizerScratch(capacity: room) }
+            let m = out.scratch!
+            var b = Builder(stages: stages, bytes: m.bytes, origin: m.origin, originEnd: m.originEnd, runs: m.runs, capacity: m.capacity)
+            run(input, &b)
+            if !b.overflow {
+                let n = b.count
+                out.bytes.removeAll(keepingCapacity: true)
+                out.bytes.append(contentsOf: UnsafeBufferPointer(start: m.bytes, count: n))
+                out.origin.removeAll(keepingCapacity: true)
+                out.origin.append(contentsOf: UnsafeBufferPointer(start: m.origin, count: n))
+                out.originEnd.removeAll(keepingCapacity: true)
+                out.originEnd.append(contentsOf: UnsafeBufferPointer(start: m.originEnd, count: n))
+                out.runs.removeAll(keepingCapacity: true)
+                out.runs.append(contentsOf: UnsafeBufferPointer(start: m.runs, count: n))
                 return
             }
-            room *= 2
+            room = m.capacity * 2
         }
     }
 
