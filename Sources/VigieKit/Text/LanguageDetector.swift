@@ -67,6 +67,11 @@ public struct LanguageDetector: Sendable {
         }
     }
 
+    /// The high bit of each zero byte of `x`, exact for the lowest one.
+    @inline(__always) static func zeroBytes(_ x: UInt64) -> UInt64 {
+        (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
+
     static func pack<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
         var a: UInt64 = 0
         for (i, c) in bytes.prefix(8).enumerated() { a |= UInt64(c) << (8 * UInt64(i)) }
@@ -112,39 +117,59 @@ public struct LanguageDetector: Sendable {
             keys.withUnsafeBufferPointer { keys in
                 values.withUnsafeBufferPointer { values in
                     let n = text.count
+                    let raw = UnsafeRawPointer(text.baseAddress)
                     let m = multipliers
                     let mask = self.mask
                     var i = 0
                     while i < n {
-                        var a: UInt64 = 0
-                        var length = 0
-                        while i < n {
-                            let c = text[i]
-                            if c == 0x20 { break }
-                            if length < 8 { a |= UInt64(c) << (UInt64(length) &* 8) }
-                            length &+= 1
-                            i &+= 1
+                        // The end of the word: the next space, found eight bytes at a time.
+                        var e = i
+                        var found = false
+                        while e + 8 <= n {
+                            let z = LanguageDetector.zeroBytes(raw!.loadUnaligned(fromByteOffset: e, as: UInt64.self) ^ 0x2020_2020_2020_2020)
+                            if z != 0 {
+                                e += z.trailingZeroBitCount >> 3
+                                found = true
+                                break
+                            }
+                            e += 8
                         }
-                        i &+= 1
+                        if !found { while e < n, text[e] != 0x20 { e += 1 } }
+                        let length = e - i
                         // Longer words match no key (every key is 8 bytes or less, and not 0).
-                        a = length <= 8 ? a : 0
+                        var a: UInt64 = 0
+                        if length <= 8 {
+                            if i + 8 <= n {
+                                a = raw!.loadUnaligned(fromByteOffset: i, as: UInt64.self) & (length == 8 ? ~0 : (1 &<< UInt64(length &* 8)) &- 1)
+                            } else {
+                                for k in 0..<length { a |= UInt64(text[i + k]) << (UInt64(k) &* 8) }
+                            }
+                        }
                         let (s1, s2) = LanguageDetector.slots(a, m, mask)
                         let langs = (keys[s1] == a ? values[s1] : 0) | (keys[s2] == a ? values[s2] : 0)
                         score.0 &+= Int(langs & 1) &<< 1
                         score.1 &+= Int(langs & 2)
                         score.2 &+= Int(langs & 4) &>> 1
+                        i = e + 1
                     }
                 }
             }
         }
-        // Letters specific to one language, looked up without branching; ASCII eight bytes at a time.
+        // Letters specific to one language, looked up without branching; ASCII skipped eight
+        // bytes at a time.
         LanguageDetector.accents.withUnsafeBufferPointer { table in
             let n = original.count
+            let raw = UnsafeRawPointer(original.baseAddress)
             var j = 0
             while j + 1 < n {
-                if j + 8 <= n, UnsafeRawPointer(original.baseAddress! + j).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                    j += 8
-                    continue
+                if j + 8 <= n {
+                    let high = raw!.loadUnaligned(fromByteOffset: j, as: UInt64.self) & 0x8080_8080_8080_8080
+                    if high == 0 {
+                        j += 8
+                        continue
+                    }
+                    j += high.trailingZeroBitCount >> 3
+                    if j + 1 >= n { break }
                 }
                 let row = original[j] &- 0xC2
                 let second = original[j + 1]
