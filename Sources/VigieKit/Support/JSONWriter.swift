@@ -3,7 +3,9 @@
 public struct JSONWriter {
     /// The bytes written so far.
     public var bytes: [UInt8] = []
-    private var needsComma: [Bool] = [false]
+    /// Whether the next value at the current level needs a comma first; the enclosing levels'.
+    private var needsComma = false
+    private var outer: [Bool] = []
 
     /// Creates an empty writer with some capacity reserved.
     public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
@@ -14,25 +16,26 @@ public struct JSONWriter {
     /// Clears the buffer, keeping its capacity.
     public mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
-        needsComma.removeAll(keepingCapacity: true)
-        needsComma.append(false)
+        needsComma = false
+        outer.removeAll(keepingCapacity: true)
     }
 
     private mutating func separate() {
-        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        needsComma = true
     }
 
     /// Opens an object.
     public mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
-        needsComma.append(false)
+        outer.append(needsComma)
+        needsComma = false
     }
 
     /// Closes an object.
     public mutating func endObject() {
-        needsComma.removeLast()
+        needsComma = outer.removeLast()
         bytes.append(UInt8(ascii: "}"))
     }
 
@@ -40,12 +43,13 @@ public struct JSONWriter {
     public mutating func beginArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
+        outer.append(needsComma)
+        needsComma = false
     }
 
     /// Closes an array.
     public mutating func endArray() {
-        needsComma.removeLast()
+        needsComma = outer.removeLast()
         bytes.append(UInt8(ascii: "]"))
     }
 
@@ -54,7 +58,7 @@ public struct JSONWriter {
         separate()
         JSONWriter.appendQuoted(k.utf8, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
-        needsComma[needsComma.count - 1] = false
+        needsComma = false
     }
 
 
@@ -66,7 +70,7 @@ public struct JSONWriter {
         k.withUTF8Buffer { bytes.append(contentsOf: $0) }
         bytes.append(0x22)
         bytes.append(UInt8(ascii: ":"))
-        needsComma[needsComma.count - 1] = false
+        needsComma = false
     }
 
     /// Writes a string value.

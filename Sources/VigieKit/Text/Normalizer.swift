@@ -553,40 +553,38 @@ private struct Builder {
         let base = input.baseAddress!
         var k = from
         var n = count
-        var added = 0
         var previous: UInt8 = n > tokenStart ? bytes[n - 1] : 0
         var full = false
         let end = input.count
         while k < end {
             var c = base[k]
-            if c >= 0x61, c <= 0x7A {
-            } else if c >= 0x41, c <= 0x5A {
-                if lowerCase { c += 0x20 }
+            if c &- 0x61 < 26 {
+            } else if c &- 0x41 < 26 {
+                if lowerCase { c |= 0x20 }
             } else {
                 break
             }
-            let e = Int32(truncatingIfNeeded: k + 1)
-            if repeatsOn, c == previous, c >= 0x61, c <= 0x7A {
-                originEnd[n - 1] = e
-                if runs[n - 1] & 0x7F < 0x7F { runs[n - 1] += 1 }
+            let e = Int32(truncatingIfNeeded: k &+ 1)
+            if repeatsOn, c == previous, c >= 0x61 {
+                originEnd[n &- 1] = e
+                if runs[n &- 1] & 0x7F < 0x7F { runs[n &- 1] &+= 1 }
             } else {
                 guard n < capacity else {
                     full = true
                     break
                 }
                 bytes[n] = c
-                origin[n] = e - 1
+                origin[n] = e &- 1
                 originEnd[n] = e
                 runs[n] = 1
-                n += 1
+                n &+= 1
                 previous = c
             }
-            added += 1
-            k += 1
+            k &+= 1
         }
         if full { overflow = true }
         count = n
-        scalars += added
+        scalars += k - from
         lastScalarStart = Int32(truncatingIfNeeded: k - 1)
         return max(k, from + 1)
     }
