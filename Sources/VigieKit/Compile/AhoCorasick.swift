@@ -126,11 +126,6 @@ public final class AhoCorasick: Sendable {
             outLink[Int(s)] = output[f] >= 0 ? Int32(f) : outLink[f]
             reports[Int(s)] = output[Int(s)] >= 0 || outLink[Int(s)] >= 0
         }
-        self.fail = fail
-        self.output = output
-        self.outLink = outLink
-        self.reports = reports
-
         if states * n <= denseLimit {
             // The full DFA: δ(s, c) = child if any, else δ(fail(s), c); the root loops on itself.
             var next = [Int32](repeating: 0, count: states * n)
@@ -150,15 +145,43 @@ public final class AhoCorasick: Sendable {
                     c = sibling[Int(c)]
                 }
             }
-            for k in next.indices {
-                let t = Int(next[k])
-                next[k] = Int32(t * n) | (reports[t] ? Int32.min : 0)
+            // Number the states breadth first, so the root and the shallow states that most bytes
+            // of a text go through share a few cache lines; then store each target as its row,
+            // with the report bit.
+            var renumber = [Int32](repeating: 0, count: states)
+            for (k, st) in order.enumerated() { renumber[Int(st)] = Int32(k + 1) }
+            var table = [Int32](repeating: 0, count: states * n)
+            var newOutput = [Int32](repeating: -1, count: states)
+            var newOutLink = [Int32](repeating: -1, count: states)
+            var newReports = [Bool](repeating: false, count: states)
+            var newFail = [Int32](repeating: 0, count: states)
+            for old in 0..<states {
+                let st = Int(renumber[old])
+                newOutput[st] = output[old]
+                newOutLink[st] = outLink[old] >= 0 ? renumber[Int(outLink[old])] : -1
+                newReports[st] = reports[old]
+                newFail[st] = renumber[Int(fail[old])]
             }
-            self.next = next
+            for old in 0..<states {
+                let row = Int(renumber[old]) * n
+                for x in 0..<n {
+                    let t = Int(renumber[Int(next[old * n + x])])
+                    table[row + x] = Int32(t * n) | (newReports[t] ? Int32.min : 0)
+                }
+            }
+            self.next = table
+            self.fail = newFail
+            self.output = newOutput
+            self.outLink = newOutLink
+            self.reports = newReports
             self.firstChild = []
             self.sibling = []
             self.label = []
         } else {
+            self.fail = fail
+            self.output = output
+            self.outLink = outLink
+            self.reports = reports
             self.next = []
             self.firstChild = firstChild
             self.sibling = sibling

@@ -146,7 +146,11 @@ public struct LanguageDetector: Sendable {
                             }
                         }
                         let (s1, s2) = LanguageDetector.slots(a, m, mask)
-                        let langs = (keys[s1] == a ? values[s1] : 0) | (keys[s2] == a ? values[s2] : 0)
+                        // Arithmetic, not comparisons: the compiler turns `==` into a branch.
+                        let d1 = keys[s1] ^ a, d2 = keys[s2] ^ a
+                        let hit1 = UInt8(truncatingIfNeeded: (d1 | (0 &- d1)) >> 63) ^ 1
+                        let hit2 = UInt8(truncatingIfNeeded: (d2 | (0 &- d2)) >> 63) ^ 1
+                        let langs = (values[s1] & (0 &- hit1)) | (values[s2] & (0 &- hit2))
                         score.0 &+= Int(langs & 1) &<< 1
                         score.1 &+= Int(langs & 2)
                         score.2 &+= Int(langs & 4) &>> 1
