@@ -162,7 +162,8 @@ public final class Evaluator {
             return p
         }
         if let n = doc.lookup(Evaluator.idPath) { p.id = Array(doc.raw(n)) }
-        let field = textPath.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".")
+        // Only for the error messages: not built for every comment.
+        var field: String { textPath.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".") }
         guard let t = doc.lookup(textPath) else {
             p.error = ("no_text", "the comment has no `\(field)` field")
             return p
