@@ -47,7 +47,9 @@ public enum Bench {
         let compile = Date().timeIntervalSince(t0)
         // End to end: a file through the stream runner, output to /dev/null.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-bench-\(getpid()).jsonl").path
-        FileManager.default.createFile(atPath: path, contents: Data(corpus))
+        guard FileManager.default.createFile(atPath: path, contents: Data(corpus)) else {
+            throw BenchError(description: "cannot write the corpus to \(path)")
+        }
         defer { unlink(path) }
         let input = open(path, O_RDONLY)
         let output = open("/dev/null", O_WRONLY)

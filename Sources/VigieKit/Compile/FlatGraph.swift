@@ -44,6 +44,12 @@ final class FlatGraph: @unchecked Sendable {
     /// Per regex: its prefilter patterns in ``list`` (`prefilterCount` -1: always run).
     let prefilterFirst: UnsafeMutablePointer<Int32>
     let prefilterCount: UnsafeMutablePointer<Int32>
+    /// Per pattern: the stateless rules it may wake up, in ``list``.
+    let wakeFirst: UnsafeMutablePointer<Int32>
+    let wakeCount: UnsafeMutablePointer<Int32>
+    /// Stateless rules without a gate (evaluated on every comment), `ungatedCount` of them.
+    let ungated: UnsafeMutablePointer<Int32>
+    let ungatedCount: Int
     private var allocations: [UnsafeMutableRawPointer] = []
 
     static func opCode(_ op: TextOp) -> UInt8 {
@@ -55,7 +61,8 @@ final class FlatGraph: @unchecked Sendable {
         }
     }
 
-    init(nodes: [Node], atoms: [Atom], patterns: [[UInt8]], rules: [CompiledRule], regexes: [CompiledRegex]) {
+    init(nodes: [Node], atoms: [Atom], patterns: [[UInt8]], rules: [CompiledRule], regexes: [CompiledRegex], patternRules: [[Int32]],
+         ruleStateful: [Bool], ungatedRules: [Int32]) {
         var list: [Int32] = []
         var kinds: [Kind] = []
         var firsts: [Int32] = []
@@ -105,6 +112,14 @@ final class FlatGraph: @unchecked Sendable {
             preCounts.append(re.prefilter.map { Int32($0.count) } ?? -1)
             list += re.prefilter ?? []
         }
+        var wakeFirsts: [Int32] = []
+        var wakeCounts: [Int32] = []
+        for rs in patternRules {
+            let stateless = rs.filter { !ruleStateful[Int($0)] }
+            wakeFirsts.append(Int32(list.count))
+            wakeCounts.append(Int32(stateless.count))
+            list += stateless
+        }
         var runs: [UInt8] = []
         var atomRuns: [Int32] = []
         for a in atoms {
@@ -132,6 +147,10 @@ final class FlatGraph: @unchecked Sendable {
         gateCount = copy(gateCounts)
         prefilterFirst = copy(preFirsts)
         prefilterCount = copy(preCounts)
+        wakeFirst = copy(wakeFirsts)
+        wakeCount = copy(wakeCounts)
+        ungated = copy(ungatedRules)
+        ungatedCount = ungatedRules.count
         allocations = owned
     }
 

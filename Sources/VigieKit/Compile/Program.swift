@@ -235,8 +235,9 @@ public final class Program: @unchecked Sendable {
         isStateful = !windowNodes.isEmpty || rules.contains { $0.actions.contains { $0.oncePer != nil || $0.cooldown != nil } }
         let statefulRules = ruleStateful
         ungatedRules = rules.indices.filter { rules[$0].gate == nil && !statefulRules[$0] }.map { Int32($0) }
-        flat = FlatGraph(nodes: nodes, atoms: atoms, patterns: patterns, rules: rules, regexes: regexes)
         statefulReplyRules = rules.indices.filter { statefulRules[$0] && rules[$0].actions.contains { $0.kind == .reply } }.map { Int32($0) }
+        flat = FlatGraph(nodes: nodes, atoms: atoms, patterns: patterns, rules: rules, regexes: regexes, patternRules: patternRules,
+                         ruleStateful: ruleStateful, ungatedRules: ungatedRules)
     }
 
     /// Number of rules that run on every comment (no text atom gates them).

@@ -84,7 +84,18 @@ public final class Evaluator {
     let ruleStamp: UnsafeMutablePointer<UInt32>
     let nodeStamp: UnsafeMutablePointer<UInt32>
     let nodeValue: UnsafeMutablePointer<Bool>
-    let flat: FlatGraph
+    /// The program's flat graph and automaton, read on every comment. `unowned(unsafe)`: the
+    /// evaluator holds the program, which holds them; reading them must not touch their
+    /// reference counts, which every worker shares (the atomic updates would bounce one cache
+    /// line between cores).
+    unowned(unsafe) let flat: FlatGraph
+    unowned(unsafe) let automaton: AhoCorasick
+    /// Field paths read on every comment, this evaluator's own copies (see above).
+    let idPath: [[UInt8]] = [Array("id".utf8)]
+    let langPath: [[UInt8]] = [Array("lang".utf8)]
+    let namePath: [[UInt8]] = [Array("name".utf8)]
+    let timePaths: [[[UInt8]]] = [[Array("timestamp".utf8)], [Array("created_at".utf8)]]
+    let langs: [String]
     /// The normalized text and its runs while rules are evaluated (empty otherwise).
     var nbytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
     var nruns = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
@@ -100,10 +111,6 @@ public final class Evaluator {
     var skippedRegexes = 0
     var budgetSpent = false
     var firstRegexAt: UInt64 = 0
-    static let idPath: [[UInt8]] = [Array("id".utf8)]
-    static let langPath: [[UInt8]] = [Array("lang".utf8)]
-    static let namePath: [[UInt8]] = [Array("name".utf8)]
-    static let timePaths: [[[UInt8]]] = [[Array("timestamp".utf8)], [Array("created_at".utf8)]]
     /// Derived values of the main text computed for this comment (see ``TextMetrics/names``).
     var metricStamp = [UInt32](repeating: 0, count: TextMetrics.names.count)
     var metricValue = [Double](repeating: 0, count: TextMetrics.names.count)
@@ -128,6 +135,8 @@ public final class Evaluator {
         nodeStamp = buffer(program.nodes.count, 0)
         nodeValue = buffer(program.nodes.count, false)
         flat = program.flat
+        automaton = program.automaton
+        langs = program.langs.map { String($0) }
     }
 
     deinit {
@@ -161,7 +170,7 @@ public final class Evaluator {
             p.error = (error.message.hasPrefix("a comment must be") ? "not_object" : "invalid_json", error.description)
             return p
         }
-        if let n = doc.lookup(Evaluator.idPath) { p.id = Array(doc.raw(n)) }
+        if let n = doc.lookup(idPath) { p.id = Array(doc.raw(n)) }
         // Only for the error messages: not built for every comment.
         var field: String { textPath.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".") }
         guard let t = doc.lookup(textPath) else {
@@ -199,24 +208,29 @@ public final class Evaluator {
         commentTime = readCommentTime()
         p.time = commentTime
 
-        if let l = doc.lookup(Evaluator.langPath), doc.kind(l) == .string, !doc.stringBytes(l).isEmpty {
+        if let l = doc.lookup(langPath), doc.kind(l) == .string, !doc.stringBytes(l).isEmpty {
             lang = doc.string(l).lowercased()
         } else {
-            lang = text.withUnsafeBufferPointer { detector.detect(original: $0, normalized: normalized.bytes, candidates: program.langs) }
+            lang = text.withUnsafeBufferPointer { detector.detect(original: $0, normalized: normalized.bytes, candidates: langs) }
             p.langDetected = true
         }
         p.lang = lang
 
         // Wake the rules gated by a fired pattern, plus the ungated ones; evaluate them in order.
         candidates.removeAll(keepingCapacity: true)
-        candidates.append(contentsOf: program.ungatedRules)
+        let g = flat
+        candidates.append(contentsOf: UnsafeBufferPointer(start: g.ungated, count: g.ungatedCount))
         for f in fired {
-            for r in program.patternRules[Int(f)] where ruleStamp[Int(r)] != serial && !program.ruleStateful[Int(r)] {
-                ruleStamp[Int(r)] = serial
-                candidates.append(r)
+            let first = Int(g.wakeFirst[Int(f)])
+            for j in first..<(first + Int(g.wakeCount[Int(f)])) {
+                let r = g.list[j]
+                if ruleStamp[Int(r)] != serial {
+                    ruleStamp[Int(r)] = serial
+                    candidates.append(r)
+                }
             }
         }
-        if candidates.count > program.ungatedRules.count { candidates.sort() }
+        if candidates.count > g.ungatedCount { candidates.sort() }
         normalized.bytes.withUnsafeBufferPointer { nb in
             normalized.runs.withUnsafeBufferPointer { nr in
                 nbytes = nb
@@ -272,7 +286,7 @@ public final class Evaluator {
     func keyValue(_ path: [String]) -> String? {
         guard var n = doc.lookup(path.map { Array($0.utf8) }) else { return nil }
         if doc.kind(n) == .object {
-            guard let inner = doc.member(n, Evaluator.idPath[0]) ?? doc.member(n, Evaluator.namePath[0]) else { return nil }
+            guard let inner = doc.member(n, idPath[0]) ?? doc.member(n, namePath[0]) else { return nil }
             n = inner
         }
         switch doc.kind(n) {
@@ -290,7 +304,7 @@ public final class Evaluator {
         let s = serial
         let cap = maxHits
         normalized.bytes.withUnsafeBufferPointer { buf in
-            program.automaton.scan(buf) { p, end in
+            automaton.scan(buf) { p, end in
                 let pi = Int(p)
                 guard hitEnd.count < cap else { return }
                 let h = Int32(hitEnd.count)

@@ -73,7 +73,7 @@ extension Evaluator {
     /// A time past the end of the year 9999 is out of range: taken as a time, it would make every
     /// later comment late by ages, so one bad line would decide the windows of the whole stream.
     func readCommentTime() -> Double? {
-        for path in Evaluator.timePaths {
+        for path in timePaths {
             guard let n = doc.lookup(path), let t = timestamp(n) else { continue }
             if t.isFinite, abs(t) < Evaluator.latestTime { return t }
             warnings.append("`\(String(decoding: path[0], as: UTF8.self))` \(String(decoding: doc.raw(n).prefix(40), as: UTF8.self)) is out of range (after the year 9999): ignored")

@@ -298,15 +298,25 @@ final class ScalarTable: @unchecked Sendable {
 /// `n.a.z.e.s` and `ɴᴀᴢᴇꜱ`. ASCII runs through byte tables; other scalars through a table
 /// computed once for U+0000–U+2FFF. Every output byte keeps the range of original bytes it
 /// comes from.
-public struct Normalizer: Sendable {
+public struct Normalizer: @unchecked Sendable {
     /// The stages applied.
     public let stages: NormalizationStages
     let table: ScalarTable
+    /// The table's arrays, read without touching the shared table's reference count (the table
+    /// is immutable and kept alive by `table`, hence `@unchecked Sendable`).
+    let kinds: UnsafeMutablePointer<UInt8>
+    let foldStart: UnsafeMutablePointer<UInt32>
+    let foldCount: UnsafeMutablePointer<UInt8>
+    let folds: UnsafeMutablePointer<UInt8>
 
     /// Creates a normalizer with the given stages (all by default).
     public init(stages: NormalizationStages = .all) {
         self.stages = stages
         self.table = ScalarTable.shared(stages)
+        kinds = table.kinds
+        foldStart = table.foldStart
+        foldCount = table.foldCount
+        folds = table.folds
     }
 
     @inline(__always) static func leet(_ c: UInt8) -> UInt8? {
@@ -359,10 +369,10 @@ public struct Normalizer: Sendable {
         let end = input.count
         let leetOn = stages.contains(.leetspeak)
         let lowerASCII = stages.contains(.caseFold)
-        let kinds = table.kinds
-        let foldStart = table.foldStart
-        let foldCount = table.foldCount
-        let folds = table.folds
+        let kinds = self.kinds
+        let foldStart = self.foldStart
+        let foldCount = self.foldCount
+        let folds = self.folds
         while i < end {
             let c = input[i]
             let start = Int32(truncatingIfNeeded: i)
