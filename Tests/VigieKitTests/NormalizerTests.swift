@@ -164,3 +164,31 @@ func substringsInsideRuns(_ c: (String, String, Bool)) throws {
     }
     #expect(d.has(.hide) == c.2, "\(c.0) on \(c.1)")
 }
+
+/// The normalizer's two paths for ASCII letters.
+struct NormalizerPathTests {
+    /// The eight-bytes-at-a-time path for ASCII letters gives exactly what the byte-by-byte
+    /// path gives — bytes, origins, runs — on random texts mixing upper and lower case, doubled
+    /// letters, long words, leetspeak, spaced letters, accents, emoji and punctuation, for every
+    /// stage set that keeps case folding (the only one it runs for) and one that does not.
+    @Test func wideLetterRunsAgreeWithTheByteByBytePath() {
+        var rng = SplitMix64(state: 7)
+        let pieces = ["a", "b", "Z", "ee", "LL", "sss", "Hello", "WORLD", "coffee", "Mississippi", "abcdefghijklmnop", "aaaaaaaaaaaa",
+                      "AbCdEfGhIjKl", "f00", "b@rr", "n.a.z.e", "été", "ÇA", "😀", " ", "  ", ",", "!", "-", "4", "x", "qu'il", "\u{200B}", "Ⅻ"]
+        let stageSets: [NormalizationStages] = [.all, .minimal, NormalizationStages.all.subtracting(.repeats), NormalizationStages.all.subtracting(.caseFold)]
+        for stages in stageSets {
+            var wide = Normalizer(stages: stages)
+            wide.wide = true
+            var narrow = Normalizer(stages: stages)
+            narrow.wide = false
+            for _ in 0..<1_500 {
+                let text = (0..<Int(rng.next() % 40)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+                var a = NormalizedText()
+                var b = NormalizedText()
+                wide.normalize(Array(text.utf8), into: &a)
+                narrow.normalize(Array(text.utf8), into: &b)
+                #expect(a.bytes == b.bytes && a.origin == b.origin && a.originEnd == b.originEnd && a.runs == b.runs, "\(text) \(stages)")
+            }
+        }
+    }
+}

@@ -302,6 +302,9 @@ public struct Normalizer: @unchecked Sendable {
     /// The stages applied.
     public let stages: NormalizationStages
     let table: ScalarTable
+    /// Whether runs of ASCII letters are read eight bytes at a time (tests turn it off to compare
+    /// with the byte-by-byte path).
+    var wide = true
     /// The table's arrays, read without touching the shared table's reference count (the table
     /// is immutable and kept alive by `table`, hence `@unchecked Sendable`).
     let kinds: UnsafeMutablePointer<UInt8>
@@ -347,6 +350,7 @@ public struct Normalizer: @unchecked Sendable {
             if out.scratch == nil || out.scratch!.capacity < room { out.scratch = NormalizerScratch(capacity: room) }
             let m = out.scratch!
             var b = Builder(stages: stages, bytes: m.bytes, origin: m.origin, originEnd: m.originEnd, runs: m.runs, capacity: m.capacity)
+            b.wide = wide
             run(input, &b)
             if !b.overflow {
                 let n = b.count
@@ -476,6 +480,8 @@ private struct Builder {
     let originEnd: UnsafeMutablePointer<Int32>
     let runs: UnsafeMutablePointer<UInt8>
     let capacity: Int
+    /// See ``Normalizer/wide``.
+    var wide = true
     /// Bytes written.
     var count = 0
     var overflow = false
@@ -507,6 +513,11 @@ private struct Builder {
     }
 
     @inline(__always) static func isLetter(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7A }
+
+    /// The high bit of each zero byte of `x`, exact for the lowest one.
+    @inline(__always) static func zeroBytes(_ x: UInt64) -> UInt64 {
+        (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
 
     @inline(__always) mutating func append(_ c: UInt8, _ s: Int32, _ e: Int32, _ r: UInt8) {
         guard count < capacity else {
@@ -559,14 +570,43 @@ private struct Builder {
         // Locals: stores through the byte pointers could alias `self`, which would make the
         // compiler reload every field after each store.
         let bytes = self.bytes, origin = self.origin, originEnd = self.originEnd, runs = self.runs
-        let repeatsOn = self.repeatsOn, capacity = self.capacity
+        let repeatsOn = self.repeatsOn, capacity = self.capacity, wide = self.wide
         let base = input.baseAddress!
         var k = from
         var n = count
         var previous: UInt8 = n > tokenStart ? bytes[n - 1] : 0
         var full = false
         let end = input.count
+        let iota = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
         while k < end {
+            // Eight bytes at a time: the leading letters of the block, lower-cased with one OR,
+            // written with one store each for the bytes and the runs and two vector stores for
+            // the origins — unless a letter repeats the one before it (the loop below collapses
+            // it). Bytes past the letters are written too and overwritten later (`count` says
+            // what is valid), so there must be room for all eight.
+            if wide, lowerCase, k &+ 8 <= end, n &+ 8 <= capacity {
+                let w = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
+                let y = (w | 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F
+                let letter = (y &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(y &+ 0x0505_0505_0505_0505) & ~w & 0x8080_8080_8080_8080
+                let other = ~letter & 0x8080_8080_8080_8080
+                let letters = other == 0 ? 8 : other.trailingZeroBitCount &>> 3
+                if letters > 0 {
+                    let x = w | 0x2020_2020_2020_2020
+                    let repeats = repeatsOn ? Builder.zeroBytes(x ^ (x &<< 8 | UInt64(previous))) : 0
+                    if repeats == 0 || repeats.trailingZeroBitCount &>> 3 >= letters {
+                        UnsafeMutableRawPointer(bytes + n).storeBytes(of: x, as: UInt64.self)
+                        UnsafeMutableRawPointer(runs + n).storeBytes(of: 0x0101_0101_0101_0101 as UInt64, as: UInt64.self)
+                        let o = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: k)) &+ iota
+                        UnsafeMutableRawPointer(origin + n).storeBytes(of: o, as: SIMD8<Int32>.self)
+                        UnsafeMutableRawPointer(originEnd + n).storeBytes(of: o &+ 1, as: SIMD8<Int32>.self)
+                        previous = UInt8(truncatingIfNeeded: x &>> UInt64((letters &- 1) &* 8))
+                        n &+= letters
+                        k &+= letters
+                        if letters < 8 { break }
+                        continue
+                    }
+                }
+            }
             var c = base[k]
             if c &- 0x61 < 26 {
             } else if c &- 0x41 < 26 {
