@@ -98,28 +98,20 @@ final class FlatGraph: @unchecked Sendable {
                 counts.append(0)
             }
         }
-        var gateFirsts: [Int32] = []
-        var gateCounts: [Int32] = []
-        for r in rules {
-            gateFirsts.append(Int32(list.count))
-            gateCounts.append(r.gate.map { Int32($0.count) } ?? -1)
-            list += r.gate ?? []
+        /// Appends optional lists to `list`: where each starts and how long it is (-1: none).
+        func lay(_ lists: [[Int32]?]) -> (firsts: [Int32], counts: [Int32]) {
+            var firsts: [Int32] = []
+            var counts: [Int32] = []
+            for l in lists {
+                firsts.append(Int32(list.count))
+                counts.append(l.map { Int32($0.count) } ?? -1)
+                list += l ?? []
+            }
+            return (firsts, counts)
         }
-        var preFirsts: [Int32] = []
-        var preCounts: [Int32] = []
-        for re in regexes {
-            preFirsts.append(Int32(list.count))
-            preCounts.append(re.prefilter.map { Int32($0.count) } ?? -1)
-            list += re.prefilter ?? []
-        }
-        var wakeFirsts: [Int32] = []
-        var wakeCounts: [Int32] = []
-        for rs in patternRules {
-            let stateless = rs.filter { !ruleStateful[Int($0)] }
-            wakeFirsts.append(Int32(list.count))
-            wakeCounts.append(Int32(stateless.count))
-            list += stateless
-        }
+        let (gateFirsts, gateCounts) = lay(rules.map(\.gate))
+        let (preFirsts, preCounts) = lay(regexes.map(\.prefilter))
+        let (wakeFirsts, wakeCounts) = lay(patternRules.map { rs in rs.filter { !ruleStateful[Int($0)] } })
         var runs: [UInt8] = []
         var atomRuns: [Int32] = []
         for a in atoms {

@@ -359,16 +359,7 @@ public final class Evaluator {
         case .not: return !eval(g.first[i])
         case .rule:
             let r = Int(g.first[i])
-            let gc = Int(g.gateCount[r])
-            if gc >= 0 {
-                let s = Int(g.gateFirst[r])
-                var open = false
-                for j in s..<(s + gc) where patternStamp[Int(g.list[j])] == serial {
-                    open = true
-                    break
-                }
-                if !open { return false }
-            }
+            guard anyFired(g.gateFirst[r], g.gateCount[r]) else { return false }
             return eval(g.ruleCondition[r])
         case .termsAny:
             let s = Int(g.first[i])
@@ -380,22 +371,22 @@ public final class Evaluator {
             return true
         case .regexText:
             let r = Int(g.first[i])
-            let pc = Int(g.prefilterCount[r])
-            if pc >= 0 {
-                let s = Int(g.prefilterFirst[r])
-                var seen = false
-                for j in s..<(s + pc) where patternStamp[Int(g.list[j])] == serial {
-                    seen = true
-                    break
-                }
-                if !seen { return false }
-            }
+            guard anyFired(g.prefilterFirst[r], g.prefilterCount[r]) else { return false }
             var t: NodeTrace? = nil
             return compute(Int32(i), &t)
         case .other:
             var t: NodeTrace? = nil
             return compute(Int32(i), &t)
         }
+    }
+
+    /// Whether one of the `count` patterns at `first` in the flat list fired on this comment;
+    /// true when `count` is -1 (no gate, no prefilter).
+    @inline(__always) func anyFired(_ first: Int32, _ count: Int32) -> Bool {
+        guard count >= 0 else { return true }
+        let s = Int(first)
+        for j in s..<(s + Int(count)) where patternStamp[Int(flat.list[j])] == serial { return true }
+        return false
     }
 
     /// Whether atom `a` occurs in the main text with its boundaries and letter runs (the
