@@ -593,15 +593,20 @@ private struct Builder {
                 if letters > 0 {
                     let x = w | 0x2020_2020_2020_2020
                     let repeats = repeatsOn ? Builder.zeroBytes(x ^ (x &<< 8 | UInt64(previous))) : 0
-                    if repeats == 0 || repeats.trailingZeroBitCount &>> 3 >= letters {
+                    // The letters before the first one that repeats its neighbour go in bulk; that
+                    // one goes through the byte-by-byte step below, which collapses it.
+                    let bulk = repeats == 0 ? letters : min(letters, repeats.trailingZeroBitCount &>> 3)
+                    if bulk > 0 {
                         UnsafeMutableRawPointer(bytes + n).storeBytes(of: x, as: UInt64.self)
                         UnsafeMutableRawPointer(runs + n).storeBytes(of: 0x0101_0101_0101_0101 as UInt64, as: UInt64.self)
                         let o = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: k)) &+ iota
                         UnsafeMutableRawPointer(origin + n).storeBytes(of: o, as: SIMD8<Int32>.self)
                         UnsafeMutableRawPointer(originEnd + n).storeBytes(of: o &+ 1, as: SIMD8<Int32>.self)
-                        previous = UInt8(truncatingIfNeeded: x &>> UInt64((letters &- 1) &* 8))
-                        n &+= letters
-                        k &+= letters
+                        previous = UInt8(truncatingIfNeeded: x &>> UInt64((bulk &- 1) &* 8))
+                        n &+= bulk
+                        k &+= bulk
+                    }
+                    if bulk == letters {
                         if letters < 8 { break }
                         continue
                     }
