@@ -49,4 +49,31 @@ struct AhoCorasickTests {
         let text = Array("xx ".utf8) + patterns[4242] + Array(" yy".utf8)
         #expect(Self.scan(ac, text).contains("4242@\(3 + 8)"))
     }
+
+    /// Reports come in text order — by end, and at one end longest first — whatever the
+    /// lengths of text and patterns, including texts the dense scan walks as two interleaved
+    /// halves (64 bytes and more) and patterns long enough to make the halves overlap.
+    @Test(arguments: [10, 11, 12, 13])
+    func reportsComeInTextOrder(seed: Int) {
+        var rng = SplitMix64(state: UInt64(seed))
+        let alphabet = Array("ab c".utf8)
+        var patterns: [[UInt8]] = []
+        var seen = Set<[UInt8]>()
+        while patterns.count < 60 {
+            let p = (0..<(1 + rng.below(seed == 13 ? 120 : 12))).map { _ in alphabet[rng.below(alphabet.count)] }
+            if seen.insert(p).inserted { patterns.append(p) }
+        }
+        let ac = AhoCorasick(patterns: patterns)
+        for length in [0, 1, 63, 64, 65, 100, 257, 600] {
+            let text = (0..<length).map { _ in alphabet[rng.below(alphabet.count)] }
+            var expected: [String] = []
+            for end in stride(from: 1, through: text.count, by: 1) {
+                let here = patterns.indices.filter { k in patterns[k].count <= end && Array(text[(end - patterns[k].count)..<end]) == patterns[k] }
+                for k in here.sorted(by: { patterns[$0].count > patterns[$1].count }) { expected.append("\(k)@\(end)") }
+            }
+            var got: [String] = []
+            text.withUnsafeBufferPointer { buf in ac.scan(buf) { k, end in got.append("\(k)@\(end)") } }
+            #expect(got == expected, "text of \(length) bytes")
+        }
+    }
 }

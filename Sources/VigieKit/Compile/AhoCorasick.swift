@@ -32,6 +32,8 @@ public final class AhoCorasick: Sendable {
     let reports: [Bool]
     /// Length of each pattern.
     public let patternLengths: [Int32]
+    /// Length of the longest pattern.
+    let maxLength: Int
     /// Whether the automaton uses the dense table.
     public var isDense: Bool { !next.isEmpty || output.count <= 1 }
 
@@ -55,6 +57,7 @@ public final class AhoCorasick: Sendable {
         self.classOf = classOf
         self.classCount = n
         patternLengths = patterns.map { Int32($0.count) }
+        maxLength = patterns.map(\.count).max() ?? 0
 
         // The trie, as sibling lists (memory in proportion to the patterns).
         var firstChild: [Int32] = [-1]
@@ -199,12 +202,56 @@ public final class AhoCorasick: Sendable {
         }
         next.withUnsafeBufferPointer { nx in
             classOf.withUnsafeBufferPointer { cls in
-                var row = 0
                 let nc = classCount
-                for i in 0..<text.count {
-                    let e = nx[row &+ Int(cls[Int(text[i])])]
-                    row = Int(e & Int32.max)
-                    if e < 0 { emit(row / nc, i &+ 1, report) }
+                let n = text.count
+                // Each step's load depends on the one before, so one walk waits on memory at
+                // every byte. Two walks, over the first half and over the second (started
+                // `maxLength - 1` bytes early, so it is in the right state by the middle: no
+                // pattern is longer), interleave and wait together. The second walk's reports
+                // are kept and given after the first's, so they come in text order as always.
+                let mid = n / 2
+                let start2 = max(0, mid - max(0, maxLength - 1))
+                guard n >= 64, n <= 8192, start2 > 0 else {
+                    var row = 0
+                    for i in 0..<n {
+                        let e = nx[row &+ Int(cls[Int(text[i])])]
+                        row = Int(e & Int32.max)
+                        if e < 0 { emit(row / nc, i &+ 1, report) }
+                    }
+                    return
+                }
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * (n - start2)) { kept in
+                    var keptCount = 0
+                    var row1 = 0
+                    var row2 = 0
+                    let steps = mid
+                    var j = 0
+                    while j < steps {
+                        let e1 = nx[row1 &+ Int(cls[Int(text[j])])]
+                        let i2 = start2 &+ j
+                        let e2 = nx[row2 &+ Int(cls[Int(text[i2])])]
+                        row1 = Int(e1 & Int32.max)
+                        row2 = Int(e2 & Int32.max)
+                        if e1 < 0 { emit(row1 / nc, j &+ 1, report) }
+                        if e2 < 0, i2 &+ 1 > mid {
+                            kept[keptCount] = Int32(truncatingIfNeeded: row2 / nc)
+                            kept[keptCount &+ 1] = Int32(truncatingIfNeeded: i2 &+ 1)
+                            keptCount &+= 2
+                        }
+                        j &+= 1
+                    }
+                    var k = 0
+                    while k < keptCount {
+                        emit(Int(kept[k]), Int(kept[k &+ 1]), report)
+                        k &+= 2
+                    }
+                    var i = start2 &+ steps
+                    while i < n {
+                        let e = nx[row2 &+ Int(cls[Int(text[i])])]
+                        row2 = Int(e & Int32.max)
+                        if e < 0 { emit(row2 / nc, i &+ 1, report) }
+                        i &+= 1
+                    }
                 }
             }
         }
