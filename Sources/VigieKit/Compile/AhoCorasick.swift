@@ -130,30 +130,11 @@ public final class AhoCorasick: Sendable {
             reports[Int(s)] = output[Int(s)] >= 0 || outLink[Int(s)] >= 0
         }
         if states * n <= denseLimit {
-            // The full DFA: δ(s, c) = child if any, else δ(fail(s), c); the root loops on itself.
-            var next = [Int32](repeating: 0, count: states * n)
-            var c = firstChild[0]
-            while c >= 0 {
-                next[Int(label[Int(c)])] = c
-                c = sibling[Int(c)]
-            }
-            for s in order {
-                let si = Int(s)
-                let base = si * n
-                let fbase = Int(fail[si]) * n
-                for x in 0..<n { next[base + x] = next[fbase + x] }
-                var c = firstChild[si]
-                while c >= 0 {
-                    next[base + Int(label[Int(c)])] = c
-                    c = sibling[Int(c)]
-                }
-            }
-            // Number the states breadth first, so the root and the shallow states that most bytes
-            // of a text go through share a few cache lines; then store each target as its row,
-            // with the report bit.
+            // States are numbered breadth first, so the root and the shallow states that most
+            // bytes of a text go through share a few cache lines. Each entry of the table is the
+            // target's row (`target * n`) with the sign bit set when the target reports.
             var renumber = [Int32](repeating: 0, count: states)
             for (k, st) in order.enumerated() { renumber[Int(st)] = Int32(k + 1) }
-            var table = [Int32](repeating: 0, count: states * n)
             var newOutput = [Int32](repeating: -1, count: states)
             var newOutLink = [Int32](repeating: -1, count: states)
             var newReports = [Bool](repeating: false, count: states)
@@ -165,11 +146,29 @@ public final class AhoCorasick: Sendable {
                 newReports[st] = reports[old]
                 newFail[st] = renumber[Int(fail[old])]
             }
-            for old in 0..<states {
-                let row = Int(renumber[old]) * n
-                for x in 0..<n {
-                    let t = Int(renumber[Int(next[old * n + x])])
-                    table[row + x] = Int32(t * n) | (newReports[t] ? Int32.min : 0)
+            // The full DFA, built in breadth-first order (the new numbering): δ(s, c) = child if
+            // any, else δ(fail(s), c), whose row is already complete; the root loops on itself.
+            var table = [Int32](repeating: 0, count: states * n)
+            table.withUnsafeMutableBufferPointer { t in
+                func entry(_ oldTarget: Int32) -> Int32 {
+                    let st = Int(renumber[Int(oldTarget)])
+                    return Int32(st * n) | (newReports[st] ? Int32.min : 0)
+                }
+                var c = firstChild[0]
+                while c >= 0 {
+                    t[Int(label[Int(c)])] = entry(c)
+                    c = sibling[Int(c)]
+                }
+                for s in order {
+                    let si = Int(s)
+                    let base = Int(renumber[si]) * n
+                    let fbase = Int(renumber[Int(fail[si])]) * n
+                    for x in 0..<n { t[base + x] = t[fbase + x] }
+                    var c = firstChild[si]
+                    while c >= 0 {
+                        t[base + Int(label[Int(c)])] = entry(c)
+                        c = sibling[Int(c)]
+                    }
                 }
             }
             self.next = table
