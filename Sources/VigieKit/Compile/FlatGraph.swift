@@ -52,6 +52,38 @@ final class FlatGraph: @unchecked Sendable {
     let ungatedCount: Int
     private var allocations: [UnsafeMutableRawPointer] = []
 
+    /// The same pointers in a plain struct: copying it, or reading through it, never touches a
+    /// reference count (a class reference, even `unowned(unsafe)`, is retained when copied into
+    /// a local). Valid as long as the graph lives; the evaluator keeps its program, which keeps
+    /// the graph.
+    struct View {
+        let kind: UnsafeMutablePointer<Kind>
+        let first: UnsafeMutablePointer<Int32>
+        let count: UnsafeMutablePointer<Int32>
+        let list: UnsafeMutablePointer<Int32>
+        let atomPattern: UnsafeMutablePointer<Int32>
+        let atomOp: UnsafeMutablePointer<UInt8>
+        let atomRuns: UnsafeMutablePointer<Int32>
+        let runs: UnsafeMutablePointer<UInt8>
+        let patternLength: UnsafeMutablePointer<Int32>
+        let ruleCondition: UnsafeMutablePointer<Int32>
+        let gateFirst: UnsafeMutablePointer<Int32>
+        let gateCount: UnsafeMutablePointer<Int32>
+        let prefilterFirst: UnsafeMutablePointer<Int32>
+        let prefilterCount: UnsafeMutablePointer<Int32>
+        let wakeFirst: UnsafeMutablePointer<Int32>
+        let wakeCount: UnsafeMutablePointer<Int32>
+        let ungated: UnsafeMutablePointer<Int32>
+        let ungatedCount: Int
+    }
+
+    /// See ``View``.
+    var view: View {
+        View(kind: kind, first: first, count: count, list: list, atomPattern: atomPattern, atomOp: atomOp, atomRuns: atomRuns, runs: runs,
+             patternLength: patternLength, ruleCondition: ruleCondition, gateFirst: gateFirst, gateCount: gateCount, prefilterFirst: prefilterFirst,
+             prefilterCount: prefilterCount, wakeFirst: wakeFirst, wakeCount: wakeCount, ungated: ungated, ungatedCount: ungatedCount)
+    }
+
     static func opCode(_ op: TextOp) -> UInt8 {
         switch op {
         case .has: return 0

@@ -64,7 +64,7 @@ extension Decision {
     /// 4. escalations to the same team merge, keeping the highest severity;
     /// 5. flags to the same queue merge; the first `hide` gives the reason;
     /// 6. shadow rules are reported under `shadow`, never applied.
-    mutating func apply(_ matched: [CompiledRule]) {
+    mutating func apply(_ matched: [Int32], of rules: [CompiledRule]) {
         var allowedBy: String?
         var hide: DecidedAction?
         var escalations: [DecidedAction] = []
@@ -72,7 +72,9 @@ extension Decision {
         var replies: [DecidedAction] = []
         var allow: DecidedAction?
         var tagSet = Set<String>()
-        for r in matched {
+        for index in matched {
+            // The fields one by one: copying a whole `CompiledRule` retains every one of them.
+            let r = (name: rules[Int(index)].name, actions: rules[Int(index)].actions, shadow: rules[Int(index)].shadow)
             matchedRules.append(r.name)
             for a in r.actions {
                 var d = DecidedAction(kind: a.kind, rule: r.name, rules: [r.name], reason: a.reason, argument: a.argument)

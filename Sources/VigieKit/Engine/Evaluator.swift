@@ -84,11 +84,11 @@ public final class Evaluator {
     let ruleStamp: UnsafeMutablePointer<UInt32>
     let nodeStamp: UnsafeMutablePointer<UInt32>
     let nodeValue: UnsafeMutablePointer<Bool>
-    /// The program's flat graph and automaton, read on every comment. `unowned(unsafe)`: the
+    /// The program's flat graph (as raw pointers) and automaton, read on every comment. The
     /// evaluator holds the program, which holds them; reading them must not touch their
     /// reference counts, which every worker shares (the atomic updates would bounce one cache
     /// line between cores).
-    unowned(unsafe) let flat: FlatGraph
+    let flat: FlatGraph.View
     unowned(unsafe) let automaton: AhoCorasick
     /// Field paths read on every comment, this evaluator's own copies (see above).
     let idPath: [[UInt8]] = [Array("id".utf8)]
@@ -134,7 +134,7 @@ public final class Evaluator {
         ruleStamp = buffer(program.rules.count, 0)
         nodeStamp = buffer(program.nodes.count, 0)
         nodeValue = buffer(program.nodes.count, false)
-        flat = program.flat
+        flat = program.flat.view
         automaton = program.automaton
         langs = program.langs.map { String($0) }
     }
@@ -284,7 +284,7 @@ public final class Evaluator {
     /// The value of a key field as text: strings and numbers as written; for an object (such as
     /// `author`), its `id` or else its `name`.
     func keyValue(_ path: [String]) -> String? {
-        guard var n = doc.lookup(path.map { Array($0.utf8) }) else { return nil }
+        guard var n = doc.lookup(names: path) else { return nil }
         if doc.kind(n) == .object {
             guard let inner = doc.member(n, idPath[0]) ?? doc.member(n, namePath[0]) else { return nil }
             n = inner
@@ -495,7 +495,7 @@ public final class Evaluator {
             switch subject {
             case .text, .exactText: bytes = text
             case .field(let path), .exactField(let path):
-                guard let node = doc.lookup(path.map { Array($0.utf8) }), doc.kind(node) == .string else {
+                guard let node = doc.lookup(names: path), doc.kind(node) == .string else {
                     t?.note = "field \(path.joined(separator: ".")) is missing or not a string"
                     return false
                 }
@@ -589,7 +589,7 @@ public final class Evaluator {
             exactNormalizer.normalize(text, into: &n)
             return SubjectText(original: text, normalized: n, isMain: false)
         case .field(let path), .exactField(let path):
-            guard let node = doc.lookup(path.map { Array($0.utf8) }) else {
+            guard let node = doc.lookup(names: path) else {
                 t?.note = "field \(path.joined(separator: ".")) is missing"
                 return nil
             }

@@ -67,6 +67,11 @@ public struct JSONDocument {
 
     /// The child of object `node` with key `key` (the last one if repeated).
     public func member(_ node: Int, _ key: [UInt8]) -> Int? {
+        key.withUnsafeBufferPointer { member(node, $0) }
+    }
+
+    /// The member named `key` of an object node (the last one if the key repeats), or nil.
+    public func member(_ node: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int? {
         guard node >= 0, node < nodes.count, nodes[node].kind == .object else { return nil }
         var c = Int(nodes[node].firstChild)
         var found: Int?
@@ -78,7 +83,7 @@ public struct JSONDocument {
         return found
     }
 
-    private func keyEquals(_ n: Node, _ key: [UInt8]) -> Bool {
+    private func keyEquals(_ n: Node, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         let len = Int(n.keyEnd - n.keyStart)
         if !n.keyEscaped {
             guard len == key.count else { return false }
@@ -90,7 +95,7 @@ public struct JSONDocument {
             }
             return true
         }
-        return JSONDocument.unescape(bytes[Int(n.keyStart)..<Int(n.keyEnd)]) == key
+        return JSONDocument.unescape(bytes[Int(n.keyStart)..<Int(n.keyEnd)]).elementsEqual(key)
     }
 
     /// The node at a dotted path (`author.name`), or nil if any step is missing.
@@ -98,6 +103,18 @@ public struct JSONDocument {
         var n = root
         for k in path {
             guard let c = member(n, k) else { return nil }
+            n = c
+        }
+        return n
+    }
+
+    /// The node at a path of field names (`["author", "name"]`), or nil if any step is missing.
+    /// Reads the names' UTF-8 in place: nothing is allocated.
+    public func lookup(names path: [String]) -> Int? {
+        var n = root
+        for k in path {
+            var name = k
+            guard let c = name.withUTF8({ member(n, $0) }) else { return nil }
             n = c
         }
         return n

@@ -66,7 +66,7 @@ extension Evaluator {
             let safe = Evaluator.sanitize(lang)
             return safe.isEmpty ? nil : safe
         }
-        guard let n = doc.lookup(path.map { Array($0.utf8) }) else { return nil }
+        guard let n = doc.lookup(names: path) else { return nil }
         let raw: String
         switch doc.kind(n) {
         case .string: raw = doc.string(n)

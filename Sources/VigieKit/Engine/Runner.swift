@@ -286,7 +286,7 @@ public final class StreamRunner {
         var d = Decision()
         d.lang = p.lang
         d.langDetected = p.langDetected
-        d.apply(p.matched.map { ev.program.rules[Int($0)] })
+        d.apply(p.matched, of: ev.program.rules)
         return (p, Explainer(evaluator: ev, decision: d, trace: trace).json())
     }
 

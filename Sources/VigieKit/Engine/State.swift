@@ -145,7 +145,7 @@ public final class StateStage {
                 sinceSweep = 0
             }
         }
-        d.apply(matched.map { program.rules[Int($0)] })
+        d.apply(matched, of: program.rules)
         fill(&d, p, now)
         return d
     }

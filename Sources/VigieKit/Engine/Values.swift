@@ -33,8 +33,7 @@ extension Evaluator {
         case .lang: return .string(lang)
         case .field(let path):
             // `text` is the configured text field (`--text-field`).
-            let lookupPath = path == ["text"] ? textPath : path.map { Array($0.utf8) }
-            guard let node = doc.lookup(lookupPath) else { return .missing("field \(path.joined(separator: ".")) is missing") }
+            guard let node = path.count == 1 && path[0] == "text" ? doc.lookup(textPath) : doc.lookup(names: path) else { return .missing("field \(path.joined(separator: ".")) is missing") }
             switch doc.kind(node) {
             case .null: return .null
             case .bool: return .bool(doc.bool(node))
@@ -56,7 +55,7 @@ extension Evaluator {
                 return .number(metricValue[k])
             case .exactText: bytes = text
             case .field(let path), .exactField(let path):
-                guard let node = doc.lookup(path.map { Array($0.utf8) }) else { return .missing("field \(path.joined(separator: ".")) is missing") }
+                guard let node = doc.lookup(names: path) else { return .missing("field \(path.joined(separator: ".")) is missing") }
                 if fn == "age" {
                     guard let ts = timestamp(node) else { return .missing("field \(path.joined(separator: ".")) is not a timestamp") }
                     guard let now = commentTime else { return .missing("the comment has no timestamp") }
