@@ -128,7 +128,7 @@ struct StateTests {
         }
     }
 
-    func runStream(_ lines: [String], jobs: Int, state: String? = nil) throws -> [String] {
+    func runStream(_ lines: [String], jobs: Int, state: String? = nil, rules: String? = nil) throws -> [String] {
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-state-in-\(UUID().uuidString)").path
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-state-out-\(UUID().uuidString)").path
         try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
@@ -140,7 +140,8 @@ struct StateTests {
         var o = RunOptions()
         o.jobs = jobs
         o.batchLines = 16
-        let runner = StreamRunner(program: try program(), options: o)
+        let compiled = try rules.map { try #require(Compiler.compile(RuleSetLoader.build(sources: [SourceFile(path: "s.vigie", text: $0)], root: "."))) }
+        let runner = StreamRunner(program: try compiled ?? program(), options: o)
         if let state { try runner.state.load(from: state) }
         let fin = open(input, O_RDONLY)
         let fout = open(output, O_WRONLY)
@@ -159,6 +160,21 @@ struct StateTests {
         let one = try runStream(lines, jobs: 1)
         #expect(one.count == lines.count)
         #expect(try runStream(lines, jobs: 4) == one)
+    }
+
+    /// Rules without state are decided by the workers; only the writer knows whether a comment
+    /// is later than the lateness allows, and such comments get the same warning whatever the
+    /// number of workers.
+    @Test func statelessRulesGetTheSameLateWarningsWithFourWorkers() throws {
+        let rules = #"rule complaint { when text has "late" then flag care }"#
+        var lines = stream()
+        // Comments far behind the others, spread over several batches.
+        for i in stride(from: 50, to: 600, by: 97) {
+            lines[i] = #"{"id":"old\#(i)","text":"late","timestamp":1767000000}"#
+        }
+        let one = try runStream(lines, jobs: 1, rules: rules)
+        #expect(one.filter { $0.contains("behind the latest one") }.count == 6)
+        #expect(try runStream(lines, jobs: 4, rules: rules) == one)
     }
 
     @Test func aRestartWithSavedStateDecidesLikeAnUninterruptedRun() throws {

@@ -179,6 +179,11 @@ final class Batch: @unchecked Sendable {
     var generation: Generation
     var partials: [Partial] = []
     var explains: [[UInt8]?] = []
+    /// For rules without state: each line's decision, made by the worker (nil where the writer
+    /// must make it), and its output line, `encoded[encodedStart[i]..<encodedStart[i + 1]]`.
+    var decided: [Decision?] = []
+    var encoded: [UInt8] = []
+    var encodedStart: [Int] = []
     var done = false
 
     init(generation: Generation) { self.generation = generation }
@@ -264,7 +269,10 @@ public final class StreamRunner {
     }
 
     /// Processes one line (without its line end) and returns the output line.
-    public func process(line: ArraySlice<UInt8>, number: Int) -> [UInt8] {
+    public func process(line: ArraySlice<UInt8>, number: Int) -> [UInt8] { Array(decide(line: line, number: number)) }
+
+    /// ``process(line:number:)`` without copying the output out of the writer's buffer.
+    func decide(line: ArraySlice<UInt8>, number: Int) -> ArraySlice<UInt8> {
         let trace = options.explain ? Trace() : nil
         let (p, explain) = Self.phaseOne(evaluator, line, number, trace)
         return finish(p, number, explain)
@@ -290,16 +298,22 @@ public final class StreamRunner {
         return (p, Explainer(evaluator: ev, decision: d, trace: trace).json())
     }
 
-    /// The sequential phase for one line: state, precedence, encoding, counts.
-    func finish(_ p: Partial, _ number: Int, _ explain: [UInt8]?) -> [UInt8] {
+    /// The sequential phase for one line: state, precedence, encoding, counts. `decided` is the
+    /// worker's decision and line for rules without state, used unless the comment is late (the
+    /// only thing such rules need the order of comments for).
+    func finish(_ p: Partial, _ number: Int, _ explain: [UInt8]?, decided: (Decision, ArraySlice<UInt8>)? = nil) -> ArraySlice<UInt8> {
         stats.lines += 1
+        if let (d, line) = decided, !state.observe(p.time) {
+            stats.count(d)
+            return line
+        }
         if let e = p.error {
             stats.countError(e.code)
-            return writer.errorLine(line: number, id: e.code == "invalid_json" ? nil : p.id.map { $0[...] }, code: e.code, message: e.message)
+            return writer.errorLine(line: number, id: e.code == "invalid_json" ? nil : p.id.map { $0[...] }, code: e.code, message: e.message)[...]
         }
         let d = state.finish(p)
         stats.count(d)
-        return writer.decisionLine(line: number, id: p.id.map { $0[...] }, decision: d, trace: explain)
+        return writer.decisionLine(line: number, id: p.id.map { $0[...] }, decision: d, trace: explain)[...]
     }
 
     func tooLong(_ number: Int, _ size: Int) -> [UInt8] {
@@ -329,7 +343,8 @@ public final class StreamRunner {
             if let size = b.tooLong[k] {
                 out += tooLong(n, size)
             } else {
-                out += finish(b.partials[next], n, b.explains[next])
+                let decided = b.decided.isEmpty ? nil : b.decided[next].map { ($0, b.encoded[b.encodedStart[next]..<b.encodedStart[next + 1]]) }
+                out += finish(b.partials[next], n, b.explains[next], decided: decided)
                 next += 1
             }
         }
@@ -351,7 +366,7 @@ public final class StreamRunner {
             var out: [UInt8] = []
             for (k, r) in b.ranges.enumerated() {
                 let n = b.firstLine + k
-                if let size = b.tooLong[k] { out += tooLong(n, size) } else { out += process(line: b.data[r], number: n) }
+                if let size = b.tooLong[k] { out += tooLong(n, size) } else { out += decide(line: b.data[r], number: n) }
             }
             if let e = Self.writeAll(out, output) {
                 failure = e
@@ -373,12 +388,15 @@ public final class StreamRunner {
         for _ in 0..<options.jobs {
             let first = Evaluator(program: start.program, textField: options.textField)
             first.budget = options.budget
+            // Its state stage only decides rules without state; lateness is the writer's call.
+            first.state.lateness = .infinity
             if options.profile { first.profile = Array(repeating: RuleProfile(), count: start.program.rules.count) }
             evaluatorsLock.lock()
             evaluators.append(first)
             evaluatorsLock.unlock()
             let t = Thread { [self] in
                 var ev = first
+                var encoder = DecisionWriter()
                 while true {
                     lock.lock()
                     while sh.queue.isEmpty && !sh.finished && !sh.stop { lock.wait() }
@@ -396,17 +414,32 @@ public final class StreamRunner {
                             // New rules: this worker gets an evaluator for them.
                             ev = Evaluator(program: b.generation.program, textField: opts.textField)
                             ev.budget = opts.budget
+                            ev.state.lateness = .infinity
                             if opts.profile { ev.profile = Array(repeating: RuleProfile(), count: ev.program.rules.count) }
                             evaluatorsLock.lock()
                             evaluators.append(ev)
                             evaluatorsLock.unlock()
                         }
                         b.partials.reserveCapacity(b.ranges.count)
+                        // Rules without state are decided and encoded here, off the writer's thread.
+                        let decideHere = !opts.explain && !ev.program.isStateful
+                        if decideHere, encoder.rulesVersion != b.generation.version { encoder.rulesVersion = b.generation.version }
                         for (k, r) in b.ranges.enumerated() where b.tooLong[k] == nil {
                             let (p, e) = StreamRunner.phaseOne(ev, b.data[r], b.firstLine + k, opts.explain ? Trace() : nil)
+                            if decideHere {
+                                b.encodedStart.append(b.encoded.count)
+                                if p.error == nil {
+                                    let d = ev.state.finish(p)
+                                    b.decided.append(d)
+                                    b.encoded += encoder.decisionLine(line: b.firstLine + k, id: p.id.map { $0[...] }, decision: d)
+                                } else {
+                                    b.decided.append(nil)
+                                }
+                            }
                             b.partials.append(p)
                             b.explains.append(e)
                         }
+                        if decideHere { b.encodedStart.append(b.encoded.count) }
                     }
                     lock.lock()
                     b.done = true

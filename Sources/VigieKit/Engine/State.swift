@@ -109,6 +109,16 @@ public final class StateStage {
     /// Number of keys held across all windows.
     public var keyCount: Int { windows.reduce(0) { $0 + $1.count } + once.count + cooldowns.count }
 
+    /// Moves the watermark to a comment's time as ``finish(_:trace:)`` does, and says whether
+    /// the comment is later than ``lateness`` allows (then the watermark is left alone and the
+    /// comment must go through ``finish(_:trace:)``, which says so in its warnings).
+    func observe(_ time: Double?) -> Bool {
+        guard let t = time else { return false }
+        if let w = watermark, t < w - lateness { return true }
+        watermark = max(watermark ?? t, t)
+        return false
+    }
+
     /// Completes a comment's decision in input order.
     public func finish(_ p: Partial, trace: Trace? = nil) -> Decision {
         var d = Decision()
