@@ -89,7 +89,11 @@ public final class Evaluator {
     /// reference counts, which every worker shares (the atomic updates would bounce one cache
     /// line between cores).
     let flat: FlatGraph.View
-    unowned(unsafe) let automaton: AhoCorasick
+    let automaton: Unmanaged<AhoCorasick>
+    /// The program's regexes, held without reference counting (see `flat`).
+    let regexes: [Unmanaged<Regex>]
+    /// This evaluator's own copy (see `flat`).
+    let statefulReplyRules: [Int32]
     /// Field paths read on every comment, this evaluator's own copies (see above).
     let idPath: [[UInt8]] = [Array("id".utf8)]
     let langPath: [[UInt8]] = [Array("lang".utf8)]
@@ -135,7 +139,9 @@ public final class Evaluator {
         nodeStamp = buffer(program.nodes.count, 0)
         nodeValue = buffer(program.nodes.count, false)
         flat = program.flat.view
-        automaton = program.automaton
+        automaton = Unmanaged.passUnretained(program.automaton)
+        regexes = program.regexes.map { Unmanaged.passUnretained($0.regex) }
+        statefulReplyRules = program.statefulReplyRules.map { $0 }
         langs = program.langs.map { String($0) }
     }
 
@@ -242,7 +248,7 @@ public final class Evaluator {
         }
         // Render the replies that may go out: those of matched rules and of stateful rules.
         for i in p.matched { renderReplies(Int(i), &p) }
-        for i in program.statefulReplyRules { renderReplies(Int(i), &p) }
+        for i in statefulReplyRules { renderReplies(Int(i), &p) }
         if skippedRegexes > 0 {
             let why = cutoffs >= budget.maxCutoffs
                 ? "\(cutoffs) regexes were cut off by their limit" : "its regexes ran for more than \(budget.milliseconds) ms"
@@ -304,7 +310,7 @@ public final class Evaluator {
         let s = serial
         let cap = maxHits
         normalized.bytes.withUnsafeBufferPointer { buf in
-            automaton.scan(buf) { p, end in
+            automaton._withUnsafeGuaranteedRef { $0.scan(buf) { p, end in
                 let pi = Int(p)
                 guard hitEnd.count < cap else { return }
                 let h = Int32(hitEnd.count)
@@ -318,7 +324,7 @@ public final class Evaluator {
                     hitNext[Int(patternTail[pi])] = h
                 }
                 patternTail[pi] = h
-            }
+            } }
         }
     }
 
@@ -373,7 +379,7 @@ public final class Evaluator {
             let r = Int(g.first[i])
             guard anyFired(g.prefilterFirst[r], g.prefilterCount[r]) else { return false }
             var t: NodeTrace? = nil
-            return compute(Int32(i), &t)
+            return runRegex(r, on: text, isText: true, &t)
         case .other:
             var t: NodeTrace? = nil
             return compute(Int32(i), &t)
@@ -491,38 +497,14 @@ public final class Evaluator {
                 t?.note = "skipped: none of its required words (\(pre.map { String(decoding: program.patterns[Int($0)], as: UTF8.self) }.joined(separator: ", "))) appears"
                 return false
             }
-            let bytes: [UInt8]
             switch subject {
-            case .text, .exactText: bytes = text
+            case .text, .exactText: return runRegex(Int(index), on: text, isText: subject == .text, &t)
             case .field(let path), .exactField(let path):
                 guard let node = doc.lookup(names: path), doc.kind(node) == .string else {
                     t?.note = "field \(path.joined(separator: ".")) is missing or not a string"
                     return false
                 }
-                bytes = Array(doc.stringBytes(node))
-            }
-            guard budgetAllowsRegex() else {
-                t?.note = "skipped: this comment's regex budget is spent; counts as not matched"
-                return false
-            }
-            let r = bytes.withUnsafeBufferPointer { re.regex.firstMatch(in: $0, scratch: regexScratch) }
-            switch r {
-            case .match(let range):
-                if t != nil {
-                    t!.spans = [range]
-                    if case .text = subject { t!.normalizedSpans = normalizedRange(of: range).map { [$0] } ?? [] }
-                }
-                return true
-            case .noMatch: return false
-            case .limitExceeded:
-                cutoffs += 1
-                let msg = "regex /\(re.regex.pattern)/ was cut off by its match limit and counts as not matched"
-                if !warnings.contains(msg) { warnings.append(msg) }
-                t?.note = msg
-                return false
-            case .error(let code):
-                warnings.append("regex /\(re.regex.pattern)/ failed with PCRE2 error \(code)")
-                return false
+                return runRegex(Int(index), on: Array(doc.stringBytes(node)), isText: false, &t)
             }
         case .compare(let a, let op, let b):
             let va = value(a)
@@ -551,6 +533,35 @@ public final class Evaluator {
             case .missing, .null: return false
             default: return true
             }
+        }
+    }
+
+    /// Runs regex `index` on `bytes` within the comment's budget; a cut-off or an error counts as
+    /// not matched and is reported in the comment's warnings.
+    func runRegex(_ index: Int, on bytes: [UInt8], isText: Bool, _ t: inout NodeTrace?) -> Bool {
+        guard budgetAllowsRegex() else {
+            t?.note = "skipped: this comment's regex budget is spent; counts as not matched"
+            return false
+        }
+        let regex = regexes[index]
+        let r = bytes.withUnsafeBufferPointer { buf in regex._withUnsafeGuaranteedRef { $0.firstMatch(in: buf, scratch: regexScratch) } }
+        switch r {
+        case .match(let range):
+            if t != nil {
+                t!.spans = [range]
+                if isText { t!.normalizedSpans = normalizedRange(of: range).map { [$0] } ?? [] }
+            }
+            return true
+        case .noMatch: return false
+        case .limitExceeded:
+            cutoffs += 1
+            let msg = "regex /\(regex.takeUnretainedValue().pattern)/ was cut off by its match limit and counts as not matched"
+            if !warnings.contains(msg) { warnings.append(msg) }
+            t?.note = msg
+            return false
+        case .error(let code):
+            warnings.append("regex /\(regex.takeUnretainedValue().pattern)/ failed with PCRE2 error \(code)")
+            return false
         }
     }
 

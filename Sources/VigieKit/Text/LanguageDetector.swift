@@ -32,6 +32,9 @@ public struct LanguageDetector: Sendable {
 
     /// Score deltas of a two-byte character, `(lead - 0xC2) << 6 | (second & 0x3F)`: French in
     /// the low four bits, Spanish in the high four.
+    /// This detector's copy of ``accents`` (a shared array's reference count would be touched by
+    /// every worker on every comment).
+    let accentTable = LanguageDetector.accents.map { $0 }
     static let accents: [UInt8] = {
         var t = [UInt8](repeating: 0, count: 256)
         func set(_ lead: UInt8, _ second: [UInt8], fr: UInt8 = 0, es: UInt8 = 0) {
@@ -161,7 +164,7 @@ public struct LanguageDetector: Sendable {
         }
         // Letters specific to one language, looked up without branching; ASCII skipped eight
         // bytes at a time.
-        LanguageDetector.accents.withUnsafeBufferPointer { table in
+        accentTable.withUnsafeBufferPointer { table in
             let n = original.count
             let raw = UnsafeRawPointer(original.baseAddress)
             var j = 0
