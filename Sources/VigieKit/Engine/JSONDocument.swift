@@ -389,10 +389,8 @@ private struct Parsing {
     /// may say yes wrongly only next to such a byte, never no wrongly).
     @inline(__always) static func mayNeedAttention(_ w: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        func zeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
-        let control = (w &- ones &* 0x20) & ~w & highs
-        return (control | zeroByte(w ^ (ones &* 0x22)) | zeroByte(w ^ (ones &* 0x5C))) != 0
+        let control = (w &- ones &* 0x20) & ~w & 0x8080_8080_8080_8080
+        return (control | zeroBytes(w ^ (ones &* 0x22)) | zeroBytes(w ^ (ones &* 0x5C))) != 0
     }
 
     mutating func stringBody() throws(Err) -> (Int, Int, Bool) {

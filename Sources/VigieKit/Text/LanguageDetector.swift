@@ -70,11 +70,6 @@ public struct LanguageDetector: Sendable {
         }
     }
 
-    /// The high bit of each zero byte of `x`, exact for the lowest one.
-    @inline(__always) static func zeroBytes(_ x: UInt64) -> UInt64 {
-        (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
-    }
-
     static func pack<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
         var a: UInt64 = 0
         for (i, c) in bytes.prefix(8).enumerated() { a |= UInt64(c) << (8 * UInt64(i)) }
@@ -129,7 +124,7 @@ public struct LanguageDetector: Sendable {
                         var e = i
                         var found = false
                         while e + 8 <= n {
-                            let z = LanguageDetector.zeroBytes(raw!.loadUnaligned(fromByteOffset: e, as: UInt64.self) ^ 0x2020_2020_2020_2020)
+                            let z = zeroBytes(raw!.loadUnaligned(fromByteOffset: e, as: UInt64.self) ^ 0x2020_2020_2020_2020)
                             if z != 0 {
                                 e += z.trailingZeroBitCount >> 3
                                 found = true

@@ -514,11 +514,6 @@ private struct Builder {
 
     @inline(__always) static func isLetter(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7A }
 
-    /// The high bit of each zero byte of `x`, exact for the lowest one.
-    @inline(__always) static func zeroBytes(_ x: UInt64) -> UInt64 {
-        (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
-    }
-
     @inline(__always) mutating func append(_ c: UInt8, _ s: Int32, _ e: Int32, _ r: UInt8) {
         guard count < capacity else {
             overflow = true
@@ -592,7 +587,7 @@ private struct Builder {
                 let letters = other == 0 ? 8 : other.trailingZeroBitCount &>> 3
                 if letters > 0 {
                     let x = w | 0x2020_2020_2020_2020
-                    let repeats = repeatsOn ? Builder.zeroBytes(x ^ (x &<< 8 | UInt64(previous))) : 0
+                    let repeats = repeatsOn ? zeroBytes(x ^ (x &<< 8 | UInt64(previous))) : 0
                     // The letters before the first one that repeats its neighbour go in bulk; that
                     // one goes through the byte-by-byte step below, which collapses it.
                     let bulk = repeats == 0 ? letters : min(letters, repeats.trailingZeroBitCount &>> 3)
@@ -749,6 +744,12 @@ private struct Builder {
         let runEnd = singlesStart + 2 * singles - 1
         compact(from: singlesStart, map: { _ in nil }, keep: { i, c in !(i < runEnd && c == 0x20) }, mark: NormalizedText.evasive, markEnd: runEnd)
     }
+}
+
+/// The high bit of each zero byte of the eight in `x`, exact for the lowest one (higher ones
+/// may be set wrongly only above a true zero byte).
+@inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 {
+    (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
 }
 
 /// Decodes one UTF-8 scalar at `i`; returns nil and a length of 1 for an invalid byte.
