@@ -191,4 +191,22 @@ struct NormalizerPathTests {
             }
         }
     }
+
+    /// Scalars above the table are classified once and kept with the output's scratch: a
+    /// reused output gives what a fresh one gives (fullwidth and mathematical letters fold to
+    /// ASCII, kana lose their voicing marks, CJK and Hangul stay as written).
+    @Test func keptClassesOfHighScalarsChangeNothing() {
+        var rng = SplitMix64(state: 11)
+        let pieces = ["Ｎａｚｅ", "𝐧𝐚𝐳𝐞", "が", "ぱ", "漢字", "한국어", "ﬁ", "😀", "🏽", "️", "コーヒー", " ", "abc", "é", "\u{E0100}", "𝟘"]
+        let n = Normalizer()
+        var reused = NormalizedText()
+        for _ in 0..<500 {
+            let text = (0..<Int(rng.next() % 12)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            var fresh = NormalizedText()
+            n.normalize(Array(text.utf8), into: &fresh)
+            n.normalize(Array(text.utf8), into: &reused)
+            #expect(reused.bytes == fresh.bytes && reused.origin == fresh.origin && reused.runs == fresh.runs, "\(text)")
+        }
+        #expect(n.normalize("Ｎａｚｅ 𝐧𝐚𝐳𝐞") == "naze naze")
+    }
 }

@@ -48,6 +48,9 @@ public struct NormalizedText {
 /// uniqueness checks), then copied once into a ``NormalizedText``.
 final class NormalizerScratch {
     let capacity: Int
+    /// Classes of scalars above ``ScalarTable/limit`` met so far, at most ``highLimit``.
+    var high: [UInt32: ScalarClass] = [:]
+    static let highLimit = 1 << 16
     let bytes: UnsafeMutablePointer<UInt8>
     let origin: UnsafeMutablePointer<Int32>
     let originEnd: UnsafeMutablePointer<Int32>
@@ -347,11 +350,15 @@ public struct Normalizer: @unchecked Sendable {
     func normalize(buffer input: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText) {
         var room = input.count * 2 + 64
         while true {
-            if out.scratch == nil || out.scratch!.capacity < room { out.scratch = NormalizerScratch(capacity: room) }
+            if out.scratch == nil || out.scratch!.capacity < room {
+                let known = out.scratch?.high ?? [:]
+                out.scratch = NormalizerScratch(capacity: room)
+                out.scratch!.high = known
+            }
             let m = out.scratch!
             var b = Builder(stages: stages, bytes: m.bytes, origin: m.origin, originEnd: m.originEnd, runs: m.runs, capacity: m.capacity)
             b.wide = wide
-            run(input, &b)
+            run(input, &b, m)
             if !b.overflow {
                 let n = b.count
                 out.bytes.removeAll(keepingCapacity: true)
@@ -368,7 +375,7 @@ public struct Normalizer: @unchecked Sendable {
         }
     }
 
-    private func run(_ input: UnsafeBufferPointer<UInt8>, _ b: inout Builder) {
+    private func run(_ input: UnsafeBufferPointer<UInt8>, _ b: inout Builder, _ m: NormalizerScratch) {
         var i = 0
         let end = input.count
         let leetOn = stages.contains(.leetspeak)
@@ -420,7 +427,16 @@ public struct Normalizer: @unchecked Sendable {
                 }
                 continue
             }
-            switch table.classOfHigh(v) {
+            // Above the table (CJK, Hangul, emoji...): classified once per scalar and kept, since
+            // classifying goes through Unicode decomposition (about a microsecond).
+            let high: ScalarClass
+            if let known = m.high[v] {
+                high = known
+            } else {
+                high = table.classOfHigh(v)
+                if m.high.count < NormalizerScratch.highLimit { m.high[v] = high }
+            }
+            switch high {
             case .letter(let bytes): b.letters(bytes, start, e)
             case .digit(let d): b.digit(d, start, e)
             case .symbol: b.symbol(input, start, e)
