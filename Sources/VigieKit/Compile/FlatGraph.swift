@@ -23,66 +23,43 @@ final class FlatGraph: @unchecked Sendable {
         case regexText
     }
 
-    let kind: UnsafeMutablePointer<Kind>
-    let first: UnsafeMutablePointer<Int32>
-    let count: UnsafeMutablePointer<Int32>
-    /// Children and atoms of the nodes, end to end.
-    let list: UnsafeMutablePointer<Int32>
-    /// Per atom: its pattern, its operator (``TextOp`` as 0 has, 1 contains, 2 starts with,
-    /// 3 ends with), and where its run lengths sit in ``runs``.
-    let atomPattern: UnsafeMutablePointer<Int32>
-    let atomOp: UnsafeMutablePointer<UInt8>
-    let atomRuns: UnsafeMutablePointer<Int32>
-    let runs: UnsafeMutablePointer<UInt8>
-    /// Per pattern: its length in bytes.
-    let patternLength: UnsafeMutablePointer<Int32>
-    /// Per rule: its condition, and its gate (patterns, one of which must fire) in ``list``,
-    /// `gateCount` -1 when it has none.
-    let ruleCondition: UnsafeMutablePointer<Int32>
-    let gateFirst: UnsafeMutablePointer<Int32>
-    let gateCount: UnsafeMutablePointer<Int32>
-    /// Per regex: its prefilter patterns in ``list`` (`prefilterCount` -1: always run).
-    let prefilterFirst: UnsafeMutablePointer<Int32>
-    let prefilterCount: UnsafeMutablePointer<Int32>
-    /// Per pattern: the stateless rules it may wake up, in ``list``.
-    let wakeFirst: UnsafeMutablePointer<Int32>
-    let wakeCount: UnsafeMutablePointer<Int32>
-    /// Stateless rules without a gate (evaluated on every comment), `ungatedCount` of them.
-    let ungated: UnsafeMutablePointer<Int32>
-    let ungatedCount: Int
-    private var allocations: [UnsafeMutableRawPointer] = []
-
-    /// The same pointers in a plain struct: copying it, or reading through it, never touches a
-    /// reference count (a class reference, even `unowned(unsafe)`, is retained when copied into
-    /// a local). Valid as long as the graph lives; the evaluator keeps its program, which keeps
-    /// the graph.
+    /// The graph's arrays as raw pointers, in a plain struct: copying it, or reading through it,
+    /// never touches a reference count (a class reference, even `unowned(unsafe)`, is retained
+    /// when copied into a local). Valid as long as the graph lives; the evaluator keeps its
+    /// program, which keeps the graph.
     struct View {
         let kind: UnsafeMutablePointer<Kind>
         let first: UnsafeMutablePointer<Int32>
         let count: UnsafeMutablePointer<Int32>
+        /// Children and atoms of the nodes, gates, prefilters and wake-up lists, end to end.
         let list: UnsafeMutablePointer<Int32>
+        /// Per atom: its pattern, its operator (``TextOp`` as 0 has, 1 contains, 2 starts with,
+        /// 3 ends with), and where its run lengths sit in ``runs``.
         let atomPattern: UnsafeMutablePointer<Int32>
         let atomOp: UnsafeMutablePointer<UInt8>
         let atomRuns: UnsafeMutablePointer<Int32>
         let runs: UnsafeMutablePointer<UInt8>
+        /// Per pattern: its length in bytes.
         let patternLength: UnsafeMutablePointer<Int32>
+        /// Per rule: its condition, and its gate (patterns, one of which must fire) in ``list``,
+        /// `gateCount` -1 when it has none.
         let ruleCondition: UnsafeMutablePointer<Int32>
         let gateFirst: UnsafeMutablePointer<Int32>
         let gateCount: UnsafeMutablePointer<Int32>
+        /// Per regex: its prefilter patterns in ``list`` (`prefilterCount` -1: always run).
         let prefilterFirst: UnsafeMutablePointer<Int32>
         let prefilterCount: UnsafeMutablePointer<Int32>
+        /// Per pattern: the stateless rules it may wake up, in ``list``.
         let wakeFirst: UnsafeMutablePointer<Int32>
         let wakeCount: UnsafeMutablePointer<Int32>
+        /// Stateless rules without a gate (evaluated on every comment), `ungatedCount` of them.
         let ungated: UnsafeMutablePointer<Int32>
         let ungatedCount: Int
     }
 
-    /// See ``View``.
-    var view: View {
-        View(kind: kind, first: first, count: count, list: list, atomPattern: atomPattern, atomOp: atomOp, atomRuns: atomRuns, runs: runs,
-             patternLength: patternLength, ruleCondition: ruleCondition, gateFirst: gateFirst, gateCount: gateCount, prefilterFirst: prefilterFirst,
-             prefilterCount: prefilterCount, wakeFirst: wakeFirst, wakeCount: wakeCount, ungated: ungated, ungatedCount: ungatedCount)
-    }
+    /// The arrays (see ``View``).
+    let view: View
+    private let allocations: [UnsafeMutableRawPointer]
 
     static func opCode(_ op: TextOp) -> UInt8 {
         switch op {
@@ -157,24 +134,11 @@ final class FlatGraph: @unchecked Sendable {
             owned.append(UnsafeMutableRawPointer(p))
             return p
         }
-        kind = copy(kinds)
-        first = copy(firsts)
-        count = copy(counts)
-        self.list = copy(list)
-        atomPattern = copy(atoms.map(\.pattern))
-        atomOp = copy(atoms.map { FlatGraph.opCode($0.op) })
-        self.atomRuns = copy(atomRuns)
-        self.runs = copy(runs)
-        patternLength = copy(patterns.map { Int32($0.count) })
-        ruleCondition = copy(rules.map(\.condition))
-        gateFirst = copy(gateFirsts)
-        gateCount = copy(gateCounts)
-        prefilterFirst = copy(preFirsts)
-        prefilterCount = copy(preCounts)
-        wakeFirst = copy(wakeFirsts)
-        wakeCount = copy(wakeCounts)
-        ungated = copy(ungatedRules)
-        ungatedCount = ungatedRules.count
+        view = View(kind: copy(kinds), first: copy(firsts), count: copy(counts), list: copy(list), atomPattern: copy(atoms.map(\.pattern)),
+                    atomOp: copy(atoms.map { FlatGraph.opCode($0.op) }), atomRuns: copy(atomRuns), runs: copy(runs),
+                    patternLength: copy(patterns.map { Int32($0.count) }), ruleCondition: copy(rules.map(\.condition)), gateFirst: copy(gateFirsts),
+                    gateCount: copy(gateCounts), prefilterFirst: copy(preFirsts), prefilterCount: copy(preCounts), wakeFirst: copy(wakeFirsts),
+                    wakeCount: copy(wakeCounts), ungated: copy(ungatedRules), ungatedCount: ungatedRules.count)
         allocations = owned
     }
 

@@ -378,6 +378,19 @@ public final class StreamRunner {
         return failure ?? end
     }
 
+    /// A worker's evaluator for `program`, registered for `--profile`. Its state stage only
+    /// decides rules without state, so it never calls a comment late: that is the writer's call.
+    func workerEvaluator(_ program: Program) -> Evaluator {
+        let ev = Evaluator(program: program, textField: options.textField)
+        ev.budget = options.budget
+        ev.state.lateness = .infinity
+        if options.profile { ev.profile = Array(repeating: RuleProfile(), count: program.rules.count) }
+        evaluatorsLock.lock()
+        evaluators.append(ev)
+        evaluatorsLock.unlock()
+        return ev
+    }
+
     func runParallel(input: Int32, output: Int32) -> RunEnd {
         let sh = Pipeline()
         let lock = sh.lock
@@ -386,14 +399,7 @@ public final class StreamRunner {
         let start = current
         sh.running = options.jobs + 1
         for _ in 0..<options.jobs {
-            let first = Evaluator(program: start.program, textField: options.textField)
-            first.budget = options.budget
-            // Its state stage only decides rules without state; lateness is the writer's call.
-            first.state.lateness = .infinity
-            if options.profile { first.profile = Array(repeating: RuleProfile(), count: start.program.rules.count) }
-            evaluatorsLock.lock()
-            evaluators.append(first)
-            evaluatorsLock.unlock()
+            let first = workerEvaluator(start.program)
             let t = Thread { [self] in
                 var ev = first
                 var encoder = DecisionWriter()
@@ -412,13 +418,7 @@ public final class StreamRunner {
                     if !skip {
                         if b.generation.program !== ev.program {
                             // New rules: this worker gets an evaluator for them.
-                            ev = Evaluator(program: b.generation.program, textField: opts.textField)
-                            ev.budget = opts.budget
-                            ev.state.lateness = .infinity
-                            if opts.profile { ev.profile = Array(repeating: RuleProfile(), count: ev.program.rules.count) }
-                            evaluatorsLock.lock()
-                            evaluators.append(ev)
-                            evaluatorsLock.unlock()
+                            ev = workerEvaluator(b.generation.program)
                         }
                         b.partials.reserveCapacity(b.ranges.count)
                         // Rules without state are decided and encoded here, off the writer's thread.
