@@ -132,7 +132,7 @@ struct StateTests {
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-state-in-\(UUID().uuidString)").path
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-state-out-\(UUID().uuidString)").path
         try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: output, contents: nil)
+        #expect(FileManager.default.createFile(atPath: output, contents: nil))
         defer {
             unlink(input)
             unlink(output)
