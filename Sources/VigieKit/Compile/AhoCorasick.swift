@@ -57,7 +57,7 @@ public final class AhoCorasick: Sendable {
         self.classOf = classOf
         self.classCount = n
         patternLengths = patterns.map { Int32($0.count) }
-        maxLength = patterns.map(\.count).max() ?? 0
+        maxLength = Int(patternLengths.max() ?? 0)
 
         // The trie, as sibling lists (memory in proportion to the patterns).
         var firstChild: [Int32] = [-1]

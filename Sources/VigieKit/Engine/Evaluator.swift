@@ -398,39 +398,14 @@ public final class Evaluator {
     /// Whether atom `a` occurs in the main text with its boundaries and letter runs (the
     /// allocation-free form of ``occurrences(atoms:subject:_:limit:)`` with limit 1).
     @inline(__always) func occursInText(_ a: Int) -> Bool {
-        let g = flat
-        let p = Int(g.atomPattern[a])
+        let p = Int(flat.atomPattern[a])
         guard patternStamp[p] == serial else { return false }
-        let len = Int(g.patternLength[p])
-        let op = g.atomOp[a]
-        let runs = g.runs + Int(g.atomRuns[a])
-        let n = nbytes.count
+        let len = Int(flat.patternLength[p])
         var h = Int(patternHead[p])
         while h >= 0 {
             let e = Int(hitEnd[h])
-            let s = e - len
+            if accepts(a, e - len, e, nbytes, nruns) { return true }
             h = Int(hitNext[h])
-            switch op {
-            case 0: if !((s == 0 || nbytes[s - 1] == 0x20) && (e == n || nbytes[e] == 0x20)) { continue }
-            case 2: if s != 0 { continue }
-            case 3: if e != n { continue }
-            default: break
-            }
-            var ok = true
-            let last = len - 1
-            var k = 0
-            while k <= last {
-                let tr = nruns[s + k]
-                let t = tr & 0x7F
-                let want = runs[k]
-                let edge = op != 0 && (k == 0 || k == last) && t > want
-                if t != want, !edge, tr & NormalizedText.evasive == 0, t < 3, want < 3 {
-                    ok = false
-                    break
-                }
-                k += 1
-            }
-            if ok { return true }
         }
         return false
     }
@@ -618,28 +593,31 @@ public final class Evaluator {
     /// Normalized ranges where any of `atoms` occurs with its operator's boundary rule, in text order.
     func occurrences(atoms: [Int32], subject: Subject, _ subj: SubjectText, limit: Int) -> [Range<Int>] {
         var out: [Range<Int>] = []
-        for a in atoms {
-            let atom = program.atoms[Int(a)]
-            let p = Int(atom.pattern)
-            let len = program.patterns[p].count
-            if subj.isMain {
-                guard patternStamp[p] == serial else { continue }
-                var h = patternHead[p]
-                while h >= 0, out.count < limit {
-                    let e = Int(hitEnd[Int(h)])
-                    if accepts(atom, e - len, e, normalized) { out.append((e - len)..<e) }
-                    h = hitNext[Int(h)]
-                }
-            } else {
-                let hay = subj.normalized.bytes
-                let needle = program.patterns[p]
-                guard !needle.isEmpty, hay.count >= needle.count else { continue }
-                var s = 0
-                while s + needle.count <= hay.count, out.count < limit {
-                    if hay[s] == needle[0], hay[s..<(s + needle.count)].elementsEqual(needle), accepts(atom, s, s + needle.count, subj.normalized) {
-                        out.append(s..<(s + needle.count))
+        let text = subj.isMain ? normalized : subj.normalized
+        text.bytes.withUnsafeBufferPointer { bytes in
+            text.runs.withUnsafeBufferPointer { runs in
+                for a in atoms {
+                    let p = Int(flat.atomPattern[Int(a)])
+                    let len = Int(flat.patternLength[p])
+                    if subj.isMain {
+                        guard patternStamp[p] == serial else { continue }
+                        var h = patternHead[p]
+                        while h >= 0, out.count < limit {
+                            let e = Int(hitEnd[Int(h)])
+                            if accepts(Int(a), e - len, e, bytes, runs) { out.append((e - len)..<e) }
+                            h = hitNext[Int(h)]
+                        }
+                    } else {
+                        let needle = program.patterns[p]
+                        guard len > 0, bytes.count >= len else { continue }
+                        var s = 0
+                        while s + len <= bytes.count, out.count < limit {
+                            if bytes[s] == needle[0], bytes[s..<(s + len)].elementsEqual(needle), accepts(Int(a), s, s + len, bytes, runs) {
+                                out.append(s..<(s + len))
+                            }
+                            s += 1
+                        }
                     }
-                    s += 1
                 }
             }
         }
@@ -647,32 +625,30 @@ public final class Evaluator {
         return out
     }
 
-    /// Whether an occurrence `s..<e` of an atom's pattern counts: the operator's boundaries, and
-    /// letter runs that agree — a doubled letter in the text matches a single one in the term
-    /// (and back) only when the word is obfuscated or the run is an elongation of three or more.
-    @inline(__always) func accepts(_ atom: Atom, _ s: Int, _ e: Int, _ text: NormalizedText) -> Bool {
-        guard bounded(atom.op, s, e, text.bytes) else { return false }
-        let last = atom.runs.count - 1
-        var i = 0
-        while i <= last {
-            let tr = text.runs[s + i]
+    /// Whether an occurrence `s..<e` of atom `a`'s pattern in normalized `bytes` (with their
+    /// `runs`) counts: the operator's boundaries, and letter runs that agree — a doubled letter
+    /// in the text matches a single one in the term (and back) only when the word is obfuscated
+    /// or the run is an elongation of three or more.
+    @inline(__always) func accepts(_ a: Int, _ s: Int, _ e: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ runs: UnsafeBufferPointer<UInt8>) -> Bool {
+        let op = flat.atomOp[a]
+        switch op {
+        case 0: if !((s == 0 || bytes[s - 1] == 0x20) && (e == bytes.count || bytes[e] == 0x20)) { return false }  // has
+        case 2: if s != 0 { return false }  // starts with
+        case 3: if e != bytes.count { return false }  // ends with
+        default: break  // contains
+        }
+        let want = flat.runs + Int(flat.atomRuns[a])
+        let last = e - s - 1
+        var k = 0
+        while k <= last {
+            let tr = runs[s + k]
             let t = tr & 0x7F
-            let k = atom.runs[i]
             // A substring may start or end inside a run of the text (`scam` in `scammer`).
-            let edge = atom.op != .has && (i == 0 || i == last) && t > k
-            if t != k, !edge, tr & NormalizedText.evasive == 0, t < 3, k < 3 { return false }
-            i += 1
+            let edge = op != 0 && (k == 0 || k == last) && t > want[k]
+            if t != want[k], !edge, tr & NormalizedText.evasive == 0, t < 3, want[k] < 3 { return false }
+            k += 1
         }
         return true
-    }
-
-    @inline(__always) func bounded(_ op: TextOp, _ s: Int, _ e: Int, _ n: [UInt8]) -> Bool {
-        switch op {
-        case .has: return (s == 0 || n[s - 1] == 0x20) && (e == n.count || n[e] == 0x20)
-        case .contains: return true
-        case .startsWith: return s == 0
-        case .endsWith: return e == n.count
-        }
     }
 
     func record(_ occ: [Range<Int>], _ subj: SubjectText, _ t: inout NodeTrace?) {

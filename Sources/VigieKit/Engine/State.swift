@@ -109,9 +109,9 @@ public final class StateStage {
     /// Number of keys held across all windows.
     public var keyCount: Int { windows.reduce(0) { $0 + $1.count } + once.count + cooldowns.count }
 
-    /// Moves the watermark to a comment's time as ``finish(_:trace:)`` does, and says whether
-    /// the comment is later than ``lateness`` allows (then the watermark is left alone and the
-    /// comment must go through ``finish(_:trace:)``, which says so in its warnings).
+    /// Moves the watermark to a comment's time, and says whether the comment is later than
+    /// ``lateness`` allows (then the watermark is left alone; ``finish(_:trace:)`` counts it at
+    /// the latest time allowed and says so in its warnings).
     func observe(_ time: Double?) -> Bool {
         guard let t = time else { return false }
         if let w = watermark, t < w - lateness { return true }
@@ -127,13 +127,12 @@ public final class StateStage {
         d.warnings = p.warnings
         var now = watermark ?? 0
         if let t = p.time {
-            if let w = watermark, t < w - lateness {
+            if observe(t), let w = watermark {
                 now = w - lateness
                 d.warnings.append("timestamp is \(formatDuration(w - t)) behind the latest one (more than the \(formatDuration(lateness)) allowed): counted as \(formatDuration(w - now)) behind")
             } else {
                 now = t
             }
-            watermark = max(watermark ?? t, t)
         }
         var matched = p.matched
         if program.isStateful {

@@ -90,20 +90,13 @@ public struct JSONWriter {
     public mutating func int(_ v: Int) {
         separate()
         if v < 0 { bytes.append(UInt8(ascii: "-")) }
-        var m = v.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var k = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[k] = UInt8(ascii: "0") + UInt8(m % 10)
-                m /= 10
-                k += 1
-            } while m > 0
-            while k > 0 {
-                k -= 1
-                bytes.append(d[k])
-            }
+        // Digit by digit from the highest power of ten: no string is built.
+        let m = v.magnitude
+        var p: UInt = 1
+        while m / p >= 10 { p *= 10 }
+        while p > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(m / p % 10))
+            p /= 10
         }
     }
 

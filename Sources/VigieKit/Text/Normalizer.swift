@@ -567,12 +567,6 @@ private struct Builder {
         append(c, s, e, 1)
     }
 
-    @inline(__always) mutating func letter(_ c: UInt8, _ s: Int32, _ e: Int32) {
-        if !inToken { startToken(s) }
-        hasLetter = true
-        put(c, s, e)
-    }
-
     /// Appends the run of ASCII letters starting at `from` (there is at least one) and returns
     /// where it ends. Does what ``letter(_:_:_:)`` does for each, with the state in locals.
     mutating func asciiLetters(_ input: UnsafeBufferPointer<UInt8>, from: Int, lowerCase: Bool) -> Int {
