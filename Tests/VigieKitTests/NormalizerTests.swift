@@ -168,7 +168,8 @@ func substringsInsideRuns(_ c: (String, String, Bool)) throws {
 /// The normalizer's two paths for ASCII letters.
 struct NormalizerPathTests {
     /// The eight-bytes-at-a-time path for ASCII letters gives exactly what the byte-by-byte
-    /// path gives — bytes, origins, runs — on random texts mixing upper and lower case, doubled
+    /// path gives — bytes, origins, runs (and the same bytes and runs when origins are not
+    /// kept) — on random texts mixing upper and lower case, doubled
     /// letters, long words, leetspeak, spaced letters, accents, emoji and punctuation, for every
     /// stage set that keeps case folding (the only one it runs for) and one that does not.
     @Test func wideLetterRunsAgreeWithTheByteByBytePath() {
@@ -188,6 +189,10 @@ struct NormalizerPathTests {
                 wide.normalize(Array(text.utf8), into: &a)
                 narrow.normalize(Array(text.utf8), into: &b)
                 #expect(a.bytes == b.bytes && a.origin == b.origin && a.originEnd == b.originEnd && a.runs == b.runs, "\(text) \(stages)")
+                // Without origins, and gathering language evidence: the same text and runs.
+                var c = NormalizedText()
+                wide.normalize(Array(text.utf8), into: &c, origins: false, languages: true)
+                #expect(c.bytes == a.bytes && c.runs == a.runs && !c.hasOrigins && c.origin.isEmpty, "\(text) \(stages)")
             }
         }
     }

@@ -64,7 +64,6 @@ public final class Evaluator {
     /// The normalized text.
     public private(set) var normalized = NormalizedText()
     let regexScratch = RegexScratch()
-    let detector = LanguageDetector()
     let normalizer: Normalizer
     lazy var exactNormalizer = Normalizer(stages: .minimal)
 
@@ -75,10 +74,10 @@ public final class Evaluator {
     let patternStamp: UnsafeMutablePointer<UInt32>
     let patternHead: UnsafeMutablePointer<Int32>
     let patternTail: UnsafeMutablePointer<Int32>
-    var hitEnd: [Int32] = []
-    var hitNext: [Int32] = []
-    var fired: [Int32] = []
-    var candidates: [Int32] = []
+    var hitEnd = RawVec<Int32>(capacity: 256)
+    var hitNext = RawVec<Int32>(capacity: 256)
+    var fired = RawVec<Int32>(capacity: 64)
+    var candidates = RawVec<Int32>(capacity: 64)
     /// Per-rule counts and time, when profiling (`vigie run --profile`).
     public var profile: [RuleProfile]?
     let ruleStamp: UnsafeMutablePointer<UInt32>
@@ -152,6 +151,10 @@ public final class Evaluator {
         ruleStamp.deallocate()
         nodeStamp.deallocate()
         nodeValue.deallocate()
+        hitEnd.free()
+        hitNext.free()
+        fired.free()
+        candidates.free()
     }
 
     /// The sequential state stage used by ``evaluate(line:trace:)`` (windows, once per, cooldowns).
@@ -176,22 +179,25 @@ public final class Evaluator {
             p.error = (error.message.hasPrefix("a comment must be") ? "not_object" : "invalid_json", error.description)
             return p
         }
-        if let n = doc.lookup(idPath) { p.id = Array(doc.raw(n)) }
+        // One copy of the document for the hot path: reading `self.doc` in each call would
+        // retain and release its arrays every time (atomic operations, shared between cores).
+        let d = doc
+        if let n = d.lookup(idPath) { p.id = Array(d.raw(n)) }
         // Only for the error messages: not built for every comment.
         var field: String { textPath.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".") }
-        guard let t = doc.lookup(textPath) else {
+        guard let t = d.lookup(textPath) else {
             p.error = ("no_text", "the comment has no `\(field)` field")
             return p
         }
-        guard doc.kind(t) == .string else {
-            p.error = ("no_text", "the `\(field)` field is \(doc.kind(t)), not a string")
+        guard d.kind(t) == .string else {
+            p.error = ("no_text", "the `\(field)` field is \(d.kind(t)), not a string")
             return p
         }
-        decide(textNode: t, trace: trace, into: &p)
+        decide(textNode: t, in: d, trace: trace, into: &p)
         return p
     }
 
-    func decide(textNode: Int, trace: Trace?, into p: inout Partial) {
+    func decide(textNode: Int, in doc: JSONDocument, trace: Trace?, into p: inout Partial) {
         self.trace = trace
         warnings.removeAll(keepingCapacity: true)
         cutoffs = 0
@@ -208,25 +214,28 @@ public final class Evaluator {
         }
         text.removeAll(keepingCapacity: true)
         text.append(contentsOf: doc.stringBytes(textNode))
-        normalizer.normalize(text, into: &normalized)
+        // The comment's own `lang` field, else the language the normalizer finds evidence for.
+        let langNode = doc.lookup(langPath).flatMap { doc.kind($0) == .string && !doc.stringBytes($0).isEmpty ? $0 : nil }
+        // Origins (the map back to the original bytes) only for a trace; `{match}` makes its own.
+        normalizer.normalize(text, into: &normalized, origins: trace != nil, languages: langNode == nil && langs.count > 1)
         wordStartsReady = false
         scan()
-        commentTime = readCommentTime()
+        commentTime = readCommentTime(doc)
         p.time = commentTime
 
-        if let l = doc.lookup(langPath), doc.kind(l) == .string, !doc.stringBytes(l).isEmpty {
+        if let l = langNode {
             lang = doc.string(l).lowercased()
         } else {
-            lang = text.withUnsafeBufferPointer { detector.detect(original: $0, normalized: normalized.bytes, candidates: langs) }
+            lang = LanguageDetector.choose(normalized.languages, candidates: langs)
             p.langDetected = true
         }
         p.lang = lang
 
         // Wake the rules gated by a fired pattern, plus the ungated ones; evaluate them in order.
-        candidates.removeAll(keepingCapacity: true)
+        candidates.removeAll()
         let g = flat
         candidates.append(contentsOf: UnsafeBufferPointer(start: g.ungated, count: g.ungatedCount))
-        for f in fired {
+        for f in fired.buffer {
             let first = Int(g.wakeFirst[Int(f)])
             for j in first..<(first + Int(g.wakeCount[Int(f)])) {
                 let r = g.list[j]
@@ -236,7 +245,10 @@ public final class Evaluator {
                 }
             }
         }
-        if candidates.count > g.ungatedCount { candidates.sort() }
+        if candidates.count > g.ungatedCount {
+            var all = UnsafeMutableBufferPointer(start: candidates.base, count: candidates.count)
+            all.sort()
+        }
         normalized.bytes.withUnsafeBufferPointer { nb in
             normalized.runs.withUnsafeBufferPointer { nr in
                 nbytes = nb
@@ -258,7 +270,7 @@ public final class Evaluator {
     }
 
     func evaluateCandidates(_ p: inout Partial) {
-        for i in candidates {
+        for i in candidates.buffer {
             let started = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
             let v = eval(flat.ruleCondition[Int(i)])
             if profile != nil {
@@ -304,9 +316,9 @@ public final class Evaluator {
 
     /// Runs the shared automaton once over the normalized text.
     func scan() {
-        fired.removeAll(keepingCapacity: true)
-        hitEnd.removeAll(keepingCapacity: true)
-        hitNext.removeAll(keepingCapacity: true)
+        fired.removeAll()
+        hitEnd.removeAll()
+        hitNext.removeAll()
         let s = serial
         let cap = maxHits
         normalized.bytes.withUnsafeBufferPointer { buf in

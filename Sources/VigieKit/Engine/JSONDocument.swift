@@ -42,7 +42,6 @@ public struct JSONDocument {
     public private(set) var nodes: [Node] = []
     /// The maximum nesting depth accepted.
     public var maxDepth = 64
-    private var decodeBuffer: [UInt8] = []
 
     /// Creates an empty document.
     public init() {}
@@ -100,12 +99,15 @@ public struct JSONDocument {
 
     /// The node at a dotted path (`author.name`), or nil if any step is missing.
     public func lookup(_ path: [[UInt8]]) -> Int? {
-        var n = root
-        for k in path {
-            guard let c = member(n, k) else { return nil }
-            n = c
+        // Through the buffer: `for k in path` would retain and release each name.
+        path.withUnsafeBufferPointer { names in
+            var n = root
+            for i in 0..<names.count {
+                guard let c = names[i].withUnsafeBufferPointer({ member(n, $0) }) else { return nil }
+                n = c
+            }
+            return n
         }
-        return n
     }
 
     /// The node at a path of field names (`["author", "name"]`), or nil if any step is missing.

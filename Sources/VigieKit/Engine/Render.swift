@@ -47,7 +47,10 @@ extension Evaluator {
             case .terms(.text, _, _, let atoms, _), .near(.text, _, let atoms, _, _, _), .count(.text, let atoms, _, _):
                 let subj = SubjectText(original: [], normalized: NormalizedText(), isMain: true)
                 guard let r = occurrences(atoms: atoms, subject: .text, subj, limit: 1).first else { return nil }
-                return normalized.originalRange(r.lowerBound, r.upperBound)
+                if normalized.hasOrigins { return normalized.originalRange(r.lowerBound, r.upperBound) }
+                var mapped = NormalizedText()
+                normalizer.normalize(text, into: &mapped)
+                return mapped.originalRange(r.lowerBound, r.upperBound)
             case .regex(.text, let index):
                 let r = text.withUnsafeBufferPointer { program.regexes[Int(index)].regex.firstMatch(in: $0, scratch: regexScratch) }
                 if case .match(let range) = r { return range }

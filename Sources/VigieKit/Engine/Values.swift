@@ -57,7 +57,7 @@ extension Evaluator {
             case .field(let path), .exactField(let path):
                 guard let node = doc.lookup(names: path) else { return .missing("field \(path.joined(separator: ".")) is missing") }
                 if fn == "age" {
-                    guard let ts = timestamp(node) else { return .missing("field \(path.joined(separator: ".")) is not a timestamp") }
+                    guard let ts = timestamp(node, in: doc) else { return .missing("field \(path.joined(separator: ".")) is not a timestamp") }
                     guard let now = commentTime else { return .missing("the comment has no timestamp") }
                     return .duration(now - ts)
                 }
@@ -71,9 +71,9 @@ extension Evaluator {
     /// The comment's event time, from `timestamp` or `created_at` (ISO 8601, or epoch seconds or milliseconds).
     /// A time past the end of the year 9999 is out of range: taken as a time, it would make every
     /// later comment late by ages, so one bad line would decide the windows of the whole stream.
-    func readCommentTime() -> Double? {
+    func readCommentTime(_ doc: JSONDocument) -> Double? {
         for path in timePaths {
-            guard let n = doc.lookup(path), let t = timestamp(n) else { continue }
+            guard let n = doc.lookup(path), let t = timestamp(n, in: doc) else { continue }
             if t.isFinite, abs(t) < Evaluator.latestTime { return t }
             warnings.append("`\(String(decoding: path[0], as: UTF8.self))` \(String(decoding: doc.raw(n).prefix(40), as: UTF8.self)) is out of range (after the year 9999): ignored")
         }
@@ -83,7 +83,7 @@ extension Evaluator {
     /// 10000-01-01T00:00:00Z in epoch seconds.
     static let latestTime: Double = 253_402_300_800
 
-    func timestamp(_ node: Int) -> Double? {
+    func timestamp(_ node: Int, in doc: JSONDocument) -> Double? {
         switch doc.kind(node) {
         case .number:
             let v = doc.number(node)

@@ -1,9 +1,19 @@
+/// The evidence for each language found in a text: function words count 2, letters only one
+/// language uses 1 (`¿ ¡ œ` 2). The normalizer gathers it while it writes the words
+/// (``Normalizer/normalize(buffer:into:origins:languages:)``): no second pass over the text.
+public struct LanguageScore: Equatable, Sendable {
+    /// French, English and Spanish scores.
+    public var fr = 0, en = 0, es = 0
+    /// No evidence yet.
+    public init() {}
+}
+
 /// A small language identifier for French, English and Spanish, by function words and letters.
 ///
 /// It scores the normalized words of a comment against short lists of very frequent words of
 /// each language, plus letters that only one language uses (`ñ`, `¿`, `ç`, `œ`). Ties and
 /// texts with no evidence fall back to the first language the rule set declares.
-public struct LanguageDetector: Sendable {
+public enum LanguageDetector {
     /// Languages the detector knows.
     public static let known: Set<String> = ["fr", "en", "es"]
 
@@ -20,38 +30,38 @@ public struct LanguageDetector: Sendable {
                "todo", "nada", "gracias", "hola", "soy", "mas", "pedido", "todavia", "nunca", "donde", "llego", "hace", "a", "o", "si", "cuando", "tambien"],
     ]
 
+    static let languages = ["fr", "en", "es"]
+
     /// Word → bit set of languages (bit i = `languages[i]`), as a cuckoo table: every word sits
     /// in one of its two slots, so a lookup reads both and never branches on what it finds
     /// (whether a word is a function word is unpredictable, and mispredicted branches cost more
     /// than the lookup). A word is its bytes packed into one integer (none is longer than 8).
-    let keys: [UInt64]
-    let values: [UInt8]
-    let mask: Int
-    let multipliers: (UInt64, UInt64)
-    static let languages = ["fr", "en", "es"]
+    /// Built once, kept for the life of the process, read through raw pointers by every worker
+    /// (a shared array's reference count would be touched on every comment).
+    struct Tables: @unchecked Sendable {
+        let keys: UnsafeMutablePointer<UInt64>
+        let values: UnsafeMutablePointer<UInt8>
+        let mask: Int
+        let multipliers: (UInt64, UInt64)
+        /// Score deltas of a two-byte character by scalar value minus 0x80 (U+0080–U+017F): French
+        /// in the low four bits, Spanish in the high four.
+        let accents: UnsafeMutablePointer<UInt8>
 
-    /// Score deltas of a two-byte character, `(lead - 0xC2) << 6 | (second & 0x3F)`: French in
-    /// the low four bits, Spanish in the high four.
-    /// This detector's copy of ``accents`` (a shared array's reference count would be touched by
-    /// every worker on every comment).
-    let accentTable = LanguageDetector.accents.map { $0 }
-    static let accents: [UInt8] = {
-        var t = [UInt8](repeating: 0, count: 256)
-        func set(_ lead: UInt8, _ second: [UInt8], fr: UInt8 = 0, es: UInt8 = 0) {
-            for b in second { t[Int(lead - 0xC2) << 6 | Int(b & 0x3F)] = fr | es << 4 }
+        /// The languages of a word packed little-endian into `key` (0 for none).
+        @inline(__always) func languages(of key: UInt64) -> UInt8 {
+            let (s1, s2) = LanguageDetector.slots(key, multipliers, mask)
+            // Arithmetic, not comparisons: the compiler turns `==` into a branch.
+            let d1 = keys[s1] ^ key, d2 = keys[s2] ^ key
+            let hit1 = UInt8(truncatingIfNeeded: (d1 | (0 &- d1)) >> 63) ^ 1
+            let hit2 = UInt8(truncatingIfNeeded: (d2 | (0 &- d2)) >> 63) ^ 1
+            return (values[s1] & (0 &- hit1)) | (values[s2] & (0 &- hit2))
         }
-        set(0xC3, [0xB1, 0x91, 0xA1, 0xAD, 0xB3, 0xBA], es: 1)  // ñ Ñ á í ó ú
-        set(0xC3, [0xA7, 0xA8, 0xAA, 0xA0, 0xA2, 0xAE, 0xB4, 0xBB, 0xB9], fr: 1)  // ç è ê à â î ô û ù
-        set(0xC2, [0xBF, 0xA1], es: 2)  // ¿ ¡
-        set(0xC5, [0x93], fr: 2)  // œ
-        return t
-    }()
+    }
 
-    /// Creates the detector.
-    public init() {
+    static let tables: Tables = {
         var t: [UInt64: UInt8] = [:]
-        for (i, lang) in LanguageDetector.languages.enumerated() {
-            for w in LanguageDetector.words[lang] ?? [] { t[LanguageDetector.pack(Array(w.utf8)), default: 0] |= 1 << UInt8(i) }
+        for (i, lang) in languages.enumerated() {
+            for w in words[lang] ?? [] { t[pack(Array(w.utf8)), default: 0] |= 1 << UInt8(i) }
         }
         let entries = t.sorted { $0.key < $1.key }
         var size = 256
@@ -60,15 +70,24 @@ public struct LanguageDetector: Sendable {
         while true {
             seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let m = (seed | 1, (seed >> 17 | 1) &* 0xC2B2_AE3D_27D4_EB4F | 1)
-            if let (k, v) = LanguageDetector.build(entries, size: size, multipliers: m) {
-                keys = k
-                values = v
-                mask = size - 1
-                multipliers = m
-                return
+            guard let (k, v) = build(entries, size: size, multipliers: m) else { continue }
+            let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
+            keys.initialize(from: k, count: size)
+            let values = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+            values.initialize(from: v, count: size)
+            var a = [UInt8](repeating: 0, count: 0x100)
+            func set(_ scalars: String, fr: UInt8 = 0, es: UInt8 = 0) {
+                for s in scalars.unicodeScalars { a[Int(s.value) - 0x80] = fr | es << 4 }
             }
+            set("ñÑáíóú", es: 1)
+            set("çèêàâîôûù", fr: 1)
+            set("¿¡", es: 2)
+            set("œ", fr: 2)
+            let accents = UnsafeMutablePointer<UInt8>.allocate(capacity: a.count)
+            accents.initialize(from: a, count: a.count)
+            return Tables(keys: keys, values: values, mask: size - 1, multipliers: m, accents: accents)
         }
-    }
+    }()
 
     static func pack<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
         var a: UInt64 = 0
@@ -106,87 +125,14 @@ public struct LanguageDetector: Sendable {
         return (keys, values)
     }
 
-    /// The most likely language of `original` (raw text) given its normalized words, among `candidates`.
-    public func detect(original: UnsafeBufferPointer<UInt8>, normalized: [UInt8], candidates: [String]) -> String {
+    /// The candidate with the best score; the first one on a tie.
+    public static func choose(_ score: LanguageScore, candidates: [String]) -> String {
         guard candidates.count > 1 else { return candidates.first ?? "und" }
-        // Scores of fr, en, es: function words count 2, letters of one language 1 or 2.
-        var score = (0, 0, 0)
-        normalized.withUnsafeBufferPointer { text in
-            keys.withUnsafeBufferPointer { keys in
-                values.withUnsafeBufferPointer { values in
-                    let n = text.count
-                    let raw = UnsafeRawPointer(text.baseAddress)
-                    let m = multipliers
-                    let mask = self.mask
-                    var i = 0
-                    while i < n {
-                        // The end of the word: the next space, found eight bytes at a time.
-                        var e = i
-                        var found = false
-                        while e + 8 <= n {
-                            let z = zeroBytes(raw!.loadUnaligned(fromByteOffset: e, as: UInt64.self) ^ 0x2020_2020_2020_2020)
-                            if z != 0 {
-                                e += z.trailingZeroBitCount >> 3
-                                found = true
-                                break
-                            }
-                            e += 8
-                        }
-                        if !found { while e < n, text[e] != 0x20 { e += 1 } }
-                        let length = e - i
-                        // Longer words match no key (every key is 8 bytes or less, and not 0).
-                        var a: UInt64 = 0
-                        if length <= 8 {
-                            if i + 8 <= n {
-                                a = raw!.loadUnaligned(fromByteOffset: i, as: UInt64.self) & (length == 8 ? ~0 : (1 &<< UInt64(length &* 8)) &- 1)
-                            } else {
-                                for k in 0..<length { a |= UInt64(text[i + k]) << (UInt64(k) &* 8) }
-                            }
-                        }
-                        let (s1, s2) = LanguageDetector.slots(a, m, mask)
-                        // Arithmetic, not comparisons: the compiler turns `==` into a branch.
-                        let d1 = keys[s1] ^ a, d2 = keys[s2] ^ a
-                        let hit1 = UInt8(truncatingIfNeeded: (d1 | (0 &- d1)) >> 63) ^ 1
-                        let hit2 = UInt8(truncatingIfNeeded: (d2 | (0 &- d2)) >> 63) ^ 1
-                        let langs = (values[s1] & (0 &- hit1)) | (values[s2] & (0 &- hit2))
-                        score.0 &+= Int(langs & 1) &<< 1
-                        score.1 &+= Int(langs & 2)
-                        score.2 &+= Int(langs & 4) &>> 1
-                        i = e + 1
-                    }
-                }
-            }
-        }
-        // Letters specific to one language, looked up without branching; ASCII skipped eight
-        // bytes at a time.
-        accentTable.withUnsafeBufferPointer { table in
-            let n = original.count
-            let raw = UnsafeRawPointer(original.baseAddress)
-            var j = 0
-            while j + 1 < n {
-                if j + 8 <= n {
-                    let high = raw!.loadUnaligned(fromByteOffset: j, as: UInt64.self) & 0x8080_8080_8080_8080
-                    if high == 0 {
-                        j += 8
-                        continue
-                    }
-                    j += high.trailingZeroBitCount >> 3
-                    if j + 1 >= n { break }
-                }
-                let row = original[j] &- 0xC2
-                let second = original[j + 1]
-                let ok = (row < 4 ? 1 : 0) & (second & 0xC0 == 0x80 ? 1 : 0)
-                let d = table[(Int(row & 3) << 6 | Int(second & 0x3F)) &* ok]
-                score.0 &+= Int(d & 0xF)
-                score.2 &+= Int(d &>> 4)
-                j += 1
-            }
-        }
         func scoreOf(_ lang: String) -> Int {
             switch lang {
-            case "fr": return score.0
-            case "en": return score.1
-            case "es": return score.2
+            case "fr": return score.fr
+            case "en": return score.en
+            case "es": return score.es
             default: return 0
             }
         }

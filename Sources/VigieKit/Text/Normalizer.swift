@@ -19,6 +19,11 @@ public struct NormalizedText {
     public var runs: [UInt8] = []
     /// The flag set in ``runs`` for bytes of an obfuscated word.
     public static let evasive: UInt8 = 0x80
+    /// Whether ``origin`` and ``originEnd`` were kept (the engine skips them unless a trace or a
+    /// `{match}` placeholder needs them).
+    public var hasOrigins = true
+    /// The language evidence in the text, when it was asked for.
+    public var languages = LanguageScore()
     /// Room the normalizer writes into before copying the result to the arrays above, kept from
     /// one text to the next (a copy of this value shares it: use one per thread).
     var scratch: NormalizerScratch?
@@ -58,7 +63,8 @@ final class NormalizerScratch {
 
     init(capacity: Int) {
         self.capacity = capacity
-        bytes = .allocate(capacity: capacity)
+        // Eight bytes past the end: a word is read as one integer for language detection.
+        bytes = .allocate(capacity: capacity + 8)
         origin = .allocate(capacity: capacity)
         originEnd = .allocate(capacity: capacity)
         runs = .allocate(capacity: capacity)
@@ -314,6 +320,7 @@ public struct Normalizer: @unchecked Sendable {
     let foldStart: UnsafeMutablePointer<UInt32>
     let foldCount: UnsafeMutablePointer<UInt8>
     let folds: UnsafeMutablePointer<UInt8>
+    let languageTables = LanguageDetector.tables
 
     /// Creates a normalizer with the given stages (all by default).
     public init(stages: NormalizationStages = .all) {
@@ -337,17 +344,20 @@ public struct Normalizer: @unchecked Sendable {
         }
     }
 
-    /// Normalizes `input` into `out` (which is cleared first).
-    public func normalize<C: RandomAccessCollection>(_ input: C, into out: inout NormalizedText) where C.Element == UInt8, C.Index == Int {
-        let done: Void? = input.withContiguousStorageIfAvailable { normalize(buffer: $0, into: &out) }
-        if done == nil { Array(input).withUnsafeBufferPointer { normalize(buffer: $0, into: &out) } }
+    /// Normalizes `input` into `out` (which is cleared first). Without `origins`, the map back
+    /// to the original bytes is not kept; with `languages`, `out.languages` gets the text's
+    /// language evidence.
+    public func normalize<C: RandomAccessCollection>(_ input: C, into out: inout NormalizedText, origins: Bool = true, languages: Bool = false)
+    where C.Element == UInt8, C.Index == Int {
+        let done: Void? = input.withContiguousStorageIfAvailable { normalize(buffer: $0, into: &out, origins: origins, languages: languages) }
+        if done == nil { Array(input).withUnsafeBufferPointer { normalize(buffer: $0, into: &out, origins: origins, languages: languages) } }
     }
 
-    /// Normalizes raw bytes. The four output arrays are sized once, written through pointers
+    /// Normalizes raw bytes. The output arrays are sized once, written through pointers
     /// (no append, no uniqueness check per byte), then cut to length: in the steady state a
     /// comment allocates nothing. Folding can lengthen a text (`ß` → `ss`, ligatures); if the
     /// room runs out the pass starts over with twice the room.
-    func normalize(buffer input: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText) {
+    func normalize(buffer input: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText, origins: Bool = true, languages: Bool = false) {
         var room = input.count * 2 + 64
         while true {
             if out.scratch == nil || out.scratch!.capacity < room {
@@ -358,15 +368,22 @@ public struct Normalizer: @unchecked Sendable {
             let m = out.scratch!
             var b = Builder(stages: stages, bytes: m.bytes, origin: m.origin, originEnd: m.originEnd, runs: m.runs, capacity: m.capacity)
             b.wide = wide
+            b.origins = origins
+            b.scoring = languages
+            b.tables = languageTables
             run(input, &b, m)
             if !b.overflow {
                 let n = b.count
                 out.bytes.removeAll(keepingCapacity: true)
                 out.bytes.append(contentsOf: UnsafeBufferPointer(start: m.bytes, count: n))
                 out.origin.removeAll(keepingCapacity: true)
-                out.origin.append(contentsOf: UnsafeBufferPointer(start: m.origin, count: n))
                 out.originEnd.removeAll(keepingCapacity: true)
-                out.originEnd.append(contentsOf: UnsafeBufferPointer(start: m.originEnd, count: n))
+                out.hasOrigins = origins
+                if origins {
+                    out.origin.append(contentsOf: UnsafeBufferPointer(start: m.origin, count: n))
+                    out.originEnd.append(contentsOf: UnsafeBufferPointer(start: m.originEnd, count: n))
+                }
+                out.languages = b.score
                 out.runs.removeAll(keepingCapacity: true)
                 out.runs.append(contentsOf: UnsafeBufferPointer(start: m.runs, count: n))
                 return
@@ -413,6 +430,11 @@ public struct Normalizer: @unchecked Sendable {
             }
             if v < UInt32(ScalarTable.limit) {
                 let x = Int(v)
+                if b.scoring, x < 0x180 {
+                    let d = b.tables.accents[x &- 0x80]
+                    b.score.fr &+= Int(d & 0xF)
+                    b.score.es &+= Int(d &>> 4)
+                }
                 switch kinds[x] {
                 case ScalarTable.kindLetter:
                     let f = Int(foldStart[x])
@@ -498,6 +520,12 @@ private struct Builder {
     let capacity: Int
     /// See ``Normalizer/wide``.
     var wide = true
+    /// Whether origins are written (see ``NormalizedText/hasOrigins``).
+    var origins = true
+    /// Whether each finished word is scored for language detection, into `score`.
+    var scoring = false
+    var tables = LanguageDetector.tables
+    var score = LanguageScore()
     /// Bytes written.
     var count = 0
     var overflow = false
@@ -536,8 +564,10 @@ private struct Builder {
             return
         }
         bytes[count] = c
-        origin[count] = s
-        originEnd[count] = e
+        if origins {
+            origin[count] = s
+            originEnd[count] = e
+        }
         runs[count] = r
         count += 1
     }
@@ -560,7 +590,7 @@ private struct Builder {
             lastScalarStart = s
         }
         if repeatsOn, Builder.isLetter(c), count > tokenStart, bytes[count - 1] == c {
-            originEnd[count - 1] = e
+            if origins { originEnd[count - 1] = e }
             if runs[count - 1] & 0x7F < 0x7F { runs[count - 1] += 1 }
             return
         }
@@ -575,7 +605,7 @@ private struct Builder {
         // Locals: stores through the byte pointers could alias `self`, which would make the
         // compiler reload every field after each store.
         let bytes = self.bytes, origin = self.origin, originEnd = self.originEnd, runs = self.runs
-        let repeatsOn = self.repeatsOn, capacity = self.capacity, wide = self.wide
+        let repeatsOn = self.repeatsOn, capacity = self.capacity, wide = self.wide, origins = self.origins
         let base = input.baseAddress!
         var k = from
         var n = count
@@ -604,9 +634,11 @@ private struct Builder {
                     if bulk > 0 {
                         UnsafeMutableRawPointer(bytes + n).storeBytes(of: x, as: UInt64.self)
                         UnsafeMutableRawPointer(runs + n).storeBytes(of: 0x0101_0101_0101_0101 as UInt64, as: UInt64.self)
-                        let o = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: k)) &+ iota
-                        UnsafeMutableRawPointer(origin + n).storeBytes(of: o, as: SIMD8<Int32>.self)
-                        UnsafeMutableRawPointer(originEnd + n).storeBytes(of: o &+ 1, as: SIMD8<Int32>.self)
+                        if origins {
+                            let o = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: k)) &+ iota
+                            UnsafeMutableRawPointer(origin + n).storeBytes(of: o, as: SIMD8<Int32>.self)
+                            UnsafeMutableRawPointer(originEnd + n).storeBytes(of: o &+ 1, as: SIMD8<Int32>.self)
+                        }
                         previous = UInt8(truncatingIfNeeded: x &>> UInt64((bulk &- 1) &* 8))
                         n &+= bulk
                         k &+= bulk
@@ -626,7 +658,7 @@ private struct Builder {
             }
             let e = Int32(truncatingIfNeeded: k &+ 1)
             if repeatsOn, c == previous, c >= 0x61 {
-                originEnd[n &- 1] = e
+                if origins { originEnd[n &- 1] = e }
                 if runs[n &- 1] & 0x7F < 0x7F { runs[n &- 1] &+= 1 }
             } else {
                 guard n < capacity else {
@@ -634,8 +666,10 @@ private struct Builder {
                     break
                 }
                 bytes[n] = c
-                origin[n] = e &- 1
-                originEnd[n] = e
+                if origins {
+                    origin[n] = e &- 1
+                    originEnd[n] = e
+                }
                 runs[n] = 1
                 n &+= 1
                 previous = c
@@ -698,13 +732,15 @@ private struct Builder {
             }
             let c = map(c0) ?? c0
             if repeatsOn, Builder.isLetter(c), w > from, bytes[w - 1] == c, bytes[w - 1] != 0x20 {
-                originEnd[w - 1] = originEnd[r]
+                if origins { originEnd[w - 1] = originEnd[r] }
                 let total = Int(runs[w - 1] & 0x7F) + Int(runs[r] & 0x7F)
                 runs[w - 1] = UInt8(min(total, 0x7F)) | (runs[w - 1] & 0x80) | mark
             } else {
                 bytes[w] = c
-                origin[w] = origin[r]
-                originEnd[w] = originEnd[r]
+                if origins {
+                    origin[w] = origin[r]
+                    originEnd[w] = originEnd[r]
+                }
                 runs[w] = runs[r] | (c == 0x20 ? 0 : mark)
                 w += 1
             }
@@ -729,6 +765,7 @@ private struct Builder {
                 count -= 1
             }
         }
+        if scoring { scoreWord(tokenStart, count, 1) }
         let isSingle = spacingOn && count == tokenStart + 1 && scalars == 1 && Builder.isLetter(bytes[tokenStart])
         if isSingle {
             if singles > 0, sepRun <= 2, sepJoinable {
@@ -752,7 +789,30 @@ private struct Builder {
         defer { singles = 0 }
         guard singles >= 3 else { return }
         let runEnd = singlesStart + 2 * singles - 1
+        if scoring {
+            // The letters were scored as words of their own: they are one word now.
+            for k in stride(from: singlesStart, to: runEnd, by: 2) { scoreWord(k, k + 1, -1) }
+        }
         compact(from: singlesStart, map: { _ in nil }, keep: { i, c in !(i < runEnd && c == 0x20) }, mark: NormalizedText.evasive, markEnd: runEnd)
+        if scoring {
+            var e = singlesStart
+            while e < count, bytes[e] != 0x20 { e += 1 }
+            scoreWord(singlesStart, e, 1)
+        }
+    }
+
+    /// Adds (`sign` 1) or takes back (-1) the language evidence of the word `bytes[s..<e]`:
+    /// its bytes as one integer, looked up in the function-word table (longer words count for
+    /// nothing). Reads eight bytes from `s` (the room has eight to spare) and masks the rest.
+    @inline(__always) mutating func scoreWord(_ s: Int, _ e: Int, _ sign: Int) {
+        let length = e &- s
+        guard length > 0 else { return }
+        let word = UnsafeRawPointer(bytes + s).loadUnaligned(as: UInt64.self)
+        let key = length >= 8 ? (length == 8 ? word : 0) : word & ((1 &<< UInt64(length &* 8)) &- 1)
+        let langs = tables.languages(of: key)
+        score.fr &+= sign &* (Int(langs & 1) &<< 1)
+        score.en &+= sign &* Int(langs & 2)
+        score.es &+= sign &* (Int(langs & 4) &>> 1)
     }
 }
 

@@ -1,0 +1,48 @@
+/// A growable buffer of plain values (integers, booleans) for scratch space written on every
+/// comment. Unlike an array it has no reference count and no uniqueness check: appending is a
+/// compare and a store. Its owner frees it with ``free()``; copies share the storage, so each
+/// buffer has exactly one owner (an evaluator, one per thread).
+struct RawVec<Element: BitwiseCopyable> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private(set) var capacity: Int
+
+    init(capacity: Int = 16) {
+        self.capacity = max(1, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    /// Releases the storage; the buffer must not be used afterwards.
+    func free() { base.deallocate() }
+
+    @inline(__always) mutating func append(_ x: Element) {
+        if count == capacity { grow(to: capacity * 2) }
+        (base + count).initialize(to: x)
+        count &+= 1
+    }
+
+    mutating func append(contentsOf xs: UnsafeBufferPointer<Element>) {
+        if count + xs.count > capacity { grow(to: max(capacity * 2, count + xs.count)) }
+        if let s = xs.baseAddress { (base + count).initialize(from: s, count: xs.count) }
+        count += xs.count
+    }
+
+    /// Forgets the elements, keeping the room.
+    @inline(__always) mutating func removeAll() { count = 0 }
+
+    @inline(__always) subscript(i: Int) -> Element {
+        get { base[i] }
+        nonmutating set { base[i] = newValue }
+    }
+
+    /// The elements, valid until the next append.
+    var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+
+    private mutating func grow(to n: Int) {
+        let p = UnsafeMutablePointer<Element>.allocate(capacity: n)
+        p.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = p
+        capacity = n
+    }
+}
