@@ -199,60 +199,113 @@ public final class AhoCorasick: Sendable {
             scanSparse(text, report)
             return
         }
-        next.withUnsafeBufferPointer { nx in
-            classOf.withUnsafeBufferPointer { cls in
-                let nc = classCount
-                let n = text.count
-                // Each step's load depends on the one before, so one walk waits on memory at
-                // every byte. Two walks, over the first half and over the second (started
-                // `maxLength - 1` bytes early, so it is in the right state by the middle: no
-                // pattern is longer), interleave and wait together. The second walk's reports
-                // are kept and given after the first's, so they come in text order as always.
-                let mid = n / 2
-                let start2 = max(0, mid - max(0, maxLength - 1))
-                guard n >= 64, n <= 8192, start2 > 0 else {
+        guard text.count <= AhoCorasick.walkLimit else {
+            // Long texts: one walk reporting as it goes (the kept steps would take 8 bytes per byte).
+            next.withUnsafeBufferPointer { nx in
+                classOf.withUnsafeBufferPointer { cls in
                     var row = 0
-                    for i in 0..<n {
+                    for i in 0..<text.count {
                         let e = nx[row &+ Int(cls[Int(text[i])])]
                         row = Int(e & Int32.max)
-                        if e < 0 { emit(row / nc, i &+ 1, report) }
-                    }
-                    return
-                }
-                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * (n - start2)) { kept in
-                    var keptCount = 0
-                    var row1 = 0
-                    var row2 = 0
-                    let steps = mid
-                    var j = 0
-                    while j < steps {
-                        let e1 = nx[row1 &+ Int(cls[Int(text[j])])]
-                        let i2 = start2 &+ j
-                        let e2 = nx[row2 &+ Int(cls[Int(text[i2])])]
-                        row1 = Int(e1 & Int32.max)
-                        row2 = Int(e2 & Int32.max)
-                        if e1 < 0 { emit(row1 / nc, j &+ 1, report) }
-                        if e2 < 0, i2 &+ 1 > mid {
-                            kept[keptCount] = Int32(truncatingIfNeeded: row2 / nc)
-                            kept[keptCount &+ 1] = Int32(truncatingIfNeeded: i2 &+ 1)
-                            keptCount &+= 2
-                        }
-                        j &+= 1
-                    }
-                    var k = 0
-                    while k < keptCount {
-                        emit(Int(kept[k]), Int(kept[k &+ 1]), report)
-                        k &+= 2
-                    }
-                    var i = start2 &+ steps
-                    while i < n {
-                        let e = nx[row2 &+ Int(cls[Int(text[i])])]
-                        row2 = Int(e & Int32.max)
-                        if e < 0 { emit(row2 / nc, i &+ 1, report) }
-                        i &+= 1
+                        if e < 0 { emit(row / classCount, i &+ 1, report) }
                     }
                 }
             }
+            return
+        }
+        var first = RawVec<Int32>(capacity: 64)
+        var second = RawVec<Int32>(capacity: 64)
+        defer {
+            first.free()
+            second.free()
+        }
+        let skip = walk(text, &first, &second)
+        reportSteps(first, second, skip: skip, report)
+    }
+
+    /// Longest text ``walk(_:_:_:)`` takes.
+    static let walkLimit = 8192
+
+    /// The dense walk over `text` (at most ``walkLimit`` bytes): appends to `first`, then to `second`, a pair (target row,
+    /// end offset) for every step that lands where a pattern ends. Steps of `second` that end at
+    /// or before the returned offset repeat steps of `first` and are to be skipped
+    /// (``reportSteps(_:_:skip:_:)`` does). Only for the dense layout.
+    ///
+    /// Each step's load depends on the one before, so one walk waits on memory at every byte.
+    /// Two walks, over the first half and over the second (started `maxLength - 1` bytes early,
+    /// so it is in the right state by the middle: no pattern is longer), interleave and wait
+    /// together. The loop writes every step's pair and advances its count only when the step
+    /// reports, so it has no branch to mispredict; emitting outputs waits until the walk is done,
+    /// which keeps the loop's few variables in registers.
+    func walk(_ text: UnsafeBufferPointer<UInt8>, _ first: inout RawVec<Int32>, _ second: inout RawVec<Int32>) -> Int {
+        let n = text.count
+        guard n > 0, let t = text.baseAddress, !next.isEmpty else { return 0 }
+        return next.withUnsafeBufferPointer { nxb in
+            classOf.withUnsafeBufferPointer { clsb in
+                let nx = nxb.baseAddress!, cls = clsb.baseAddress!
+                let mid = n / 2
+                let start2 = max(0, mid - max(0, maxLength - 1))
+                guard n >= 64, start2 > 0 else {
+                    let out = first.tail(room: 2 * n)
+                    var k = 0
+                    var row = 0
+                    for i in 0..<n {
+                        let e = nx[row &+ Int(cls[Int(t[i])])]
+                        row = Int(e & Int32.max)
+                        out[k] = Int32(truncatingIfNeeded: row)
+                        out[k &+ 1] = Int32(truncatingIfNeeded: i &+ 1)
+                        k &+= Int((e >> 31) & 2)
+                    }
+                    first.added(k)
+                    return 0
+                }
+                let out1 = first.tail(room: 2 * mid)
+                let out2 = second.tail(room: 2 * (n - start2))
+                var k1 = 0, k2 = 0
+                var row1 = 0, row2 = 0
+                var j = 0
+                let t2 = t + start2
+                while j < mid {
+                    let e1 = nx[row1 &+ Int(cls[Int(t[j])])]
+                    let e2 = nx[row2 &+ Int(cls[Int(t2[j])])]
+                    row1 = Int(e1 & Int32.max)
+                    row2 = Int(e2 & Int32.max)
+                    out1[k1] = Int32(truncatingIfNeeded: row1)
+                    out1[k1 &+ 1] = Int32(truncatingIfNeeded: j &+ 1)
+                    k1 &+= Int((e1 >> 31) & 2)
+                    out2[k2] = Int32(truncatingIfNeeded: row2)
+                    out2[k2 &+ 1] = Int32(truncatingIfNeeded: start2 &+ j &+ 1)
+                    k2 &+= Int((e2 >> 31) & 2)
+                    j &+= 1
+                }
+                var i = start2 &+ mid
+                while i < n {
+                    let e = nx[row2 &+ Int(cls[Int(t[i])])]
+                    row2 = Int(e & Int32.max)
+                    out2[k2] = Int32(truncatingIfNeeded: row2)
+                    out2[k2 &+ 1] = Int32(truncatingIfNeeded: i &+ 1)
+                    k2 &+= Int((e >> 31) & 2)
+                    i &+= 1
+                }
+                first.added(k1)
+                second.added(k2)
+                return mid
+            }
+        }
+    }
+
+    /// Reports the patterns of the steps `walk` kept, in text order.
+    @inline(__always) func reportSteps(_ first: RawVec<Int32>, _ second: RawVec<Int32>, skip: Int, _ report: (Int32, Int) -> Void) {
+        let nc = classCount
+        var k = 0
+        while k < first.count {
+            emit(Int(first[k]) / nc, Int(first[k &+ 1]), report)
+            k &+= 2
+        }
+        k = 0
+        while k < second.count {
+            if Int(second[k &+ 1]) > skip { emit(Int(second[k]) / nc, Int(second[k &+ 1]), report) }
+            k &+= 2
         }
     }
 

@@ -78,6 +78,9 @@ public final class Evaluator {
     var hitNext = RawVec<Int32>(capacity: 256)
     var fired = RawVec<Int32>(capacity: 64)
     var candidates = RawVec<Int32>(capacity: 64)
+    /// The automaton's reporting steps (see ``AhoCorasick/walk(_:_:_:)``).
+    var steps = RawVec<Int32>(capacity: 256)
+    var lateSteps = RawVec<Int32>(capacity: 256)
     /// Per-rule counts and time, when profiling (`vigie run --profile`).
     public var profile: [RuleProfile]?
     let ruleStamp: UnsafeMutablePointer<UInt32>
@@ -155,6 +158,8 @@ public final class Evaluator {
         hitNext.free()
         fired.free()
         candidates.free()
+        steps.free()
+        lateSteps.free()
     }
 
     /// The sequential state stage used by ``evaluate(line:trace:)`` (windows, once per, cooldowns).
@@ -322,21 +327,31 @@ public final class Evaluator {
         let s = serial
         let cap = maxHits
         normalized.bytes.withUnsafeBufferPointer { buf in
-            automaton._withUnsafeGuaranteedRef { $0.scan(buf) { p, end in
-                let pi = Int(p)
-                guard hitEnd.count < cap else { return }
-                let h = Int32(hitEnd.count)
-                hitEnd.append(Int32(end))
-                hitNext.append(-1)
-                if patternStamp[pi] != s {
-                    patternStamp[pi] = s
-                    patternHead[pi] = h
-                    fired.append(p)
-                } else {
-                    hitNext[Int(patternTail[pi])] = h
+            automaton._withUnsafeGuaranteedRef { ac in
+                let hit = { (p: Int32, end: Int) in
+                    let pi = Int(p)
+                    guard self.hitEnd.count < cap else { return }
+                    let h = Int32(self.hitEnd.count)
+                    self.hitEnd.append(Int32(end))
+                    self.hitNext.append(-1)
+                    if self.patternStamp[pi] != s {
+                        self.patternStamp[pi] = s
+                        self.patternHead[pi] = h
+                        self.fired.append(p)
+                    } else {
+                        self.hitNext[Int(self.patternTail[pi])] = h
+                    }
+                    self.patternTail[pi] = h
                 }
-                patternTail[pi] = h
-            } }
+                if ac.isDense, buf.count <= AhoCorasick.walkLimit {
+                    steps.removeAll()
+                    lateSteps.removeAll()
+                    let skip = ac.walk(buf, &steps, &lateSteps)
+                    ac.reportSteps(steps, lateSteps, skip: skip, hit)
+                } else {
+                    ac.scan(buf, hit)
+                }
+            }
         }
     }
 

@@ -27,6 +27,16 @@ struct RawVec<Element: BitwiseCopyable> {
         count += xs.count
     }
 
+    /// Makes room for `room` more elements and returns where the next one goes; the caller
+    /// writes up to `room` elements there and then counts them in with ``added(_:)``.
+    @inline(__always) mutating func tail(room: Int) -> UnsafeMutablePointer<Element> {
+        if count + room > capacity { grow(to: max(capacity * 2, count + room)) }
+        return base + count
+    }
+
+    /// Counts in `k` elements written at ``tail(room:)``.
+    @inline(__always) mutating func added(_ k: Int) { count += k }
+
     /// Forgets the elements, keeping the room.
     @inline(__always) mutating func removeAll() { count = 0 }
 
