@@ -52,7 +52,8 @@ struct AhoCorasickTests {
 
     /// Reports come in text order — by end, and at one end longest first — whatever the
     /// lengths of text and patterns, including texts the dense scan walks as two interleaved
-    /// halves (64 bytes and more) and patterns long enough to make the halves overlap.
+    /// halves (64 bytes to 8 KiB), longer ones walked once, and patterns long enough to make the
+    /// halves overlap.
     @Test(arguments: [10, 11, 12, 13])
     func reportsComeInTextOrder(seed: Int) {
         var rng = SplitMix64(state: UInt64(seed))
@@ -64,7 +65,7 @@ struct AhoCorasickTests {
             if seen.insert(p).inserted { patterns.append(p) }
         }
         let ac = AhoCorasick(patterns: patterns)
-        for length in [0, 1, 63, 64, 65, 100, 257, 600] {
+        for length in [0, 1, 63, 64, 65, 100, 257, 600, 8192, 8193, 9000] {
             let text = (0..<length).map { _ in alphabet[rng.below(alphabet.count)] }
             var expected: [String] = []
             for end in stride(from: 1, through: text.count, by: 1) {
