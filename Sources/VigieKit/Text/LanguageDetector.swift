@@ -36,11 +36,12 @@ public enum LanguageDetector {
     /// in one of its two slots, so a lookup reads both and never branches on what it finds
     /// (whether a word is a function word is unpredictable, and mispredicted branches cost more
     /// than the lookup). A word is its bytes packed into one integer (none is longer than 8).
+    /// Function words are ASCII, so the high bits of their first three bytes are free: they hold
+    /// the word's languages, and one load gives both the key and its value.
     /// Built once, kept for the life of the process, read through raw pointers by every worker
     /// (a shared array's reference count would be touched on every comment).
     struct Tables: @unchecked Sendable {
-        let keys: UnsafeMutablePointer<UInt64>
-        let values: UnsafeMutablePointer<UInt8>
+        let entries: UnsafeMutablePointer<UInt64>
         let mask: Int
         let multipliers: (UInt64, UInt64)
         /// Score deltas of a two-byte character by scalar value minus 0x80 (U+0080–U+017F): French
@@ -50,11 +51,22 @@ public enum LanguageDetector {
         /// The languages of a word packed little-endian into `key` (0 for none).
         @inline(__always) func languages(of key: UInt64) -> UInt8 {
             let (s1, s2) = LanguageDetector.slots(key, multipliers, mask)
+            let e1 = entries[s1], e2 = entries[s2]
             // Arithmetic, not comparisons: the compiler turns `==` into a branch.
-            let d1 = keys[s1] ^ key, d2 = keys[s2] ^ key
-            let hit1 = UInt8(truncatingIfNeeded: (d1 | (0 &- d1)) >> 63) ^ 1
-            let hit2 = UInt8(truncatingIfNeeded: (d2 | (0 &- d2)) >> 63) ^ 1
-            return (values[s1] & (0 &- hit1)) | (values[s2] & (0 &- hit2))
+            let d1 = (e1 & ~Tables.languageBits) ^ key, d2 = (e2 & ~Tables.languageBits) ^ key
+            let hit1 = ((d1 | (0 &- d1)) >> 63) ^ 1
+            let hit2 = ((d2 | (0 &- d2)) >> 63) ^ 1
+            let e = (e1 & (0 &- hit1)) | (e2 & (0 &- hit2))
+            return UInt8(truncatingIfNeeded: (e >> 7) & 1 | (e >> 14) & 2 | (e >> 21) & 4)
+        }
+
+        /// Where an entry keeps its languages: the high bits of its first three bytes.
+        static let languageBits: UInt64 = 0x80_8080
+
+        /// An entry: the word's key with its languages (bit i = `languages[i]`) in ``languageBits``.
+        static func entry(_ key: UInt64, _ languages: UInt8) -> UInt64 {
+            precondition(key & 0x8080_8080_8080_8080 == 0, "function words are ASCII")
+            return key | UInt64(languages & 1) << 7 | UInt64(languages & 2) << 14 | UInt64(languages & 4) << 21
         }
     }
 
@@ -71,10 +83,8 @@ public enum LanguageDetector {
             seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let m = (seed | 1, (seed >> 17 | 1) &* 0xC2B2_AE3D_27D4_EB4F | 1)
             guard let (k, v) = build(entries, size: size, multipliers: m) else { continue }
-            let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
-            keys.initialize(from: k, count: size)
-            let values = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
-            values.initialize(from: v, count: size)
+            let table = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
+            for i in 0..<size { table[i] = Tables.entry(k[i], v[i]) }
             var a = [UInt8](repeating: 0, count: 0x100)
             func set(_ scalars: String, fr: UInt8 = 0, es: UInt8 = 0) {
                 for s in scalars.unicodeScalars { a[Int(s.value) - 0x80] = fr | es << 4 }
@@ -85,7 +95,7 @@ public enum LanguageDetector {
             set("œ", fr: 2)
             let accents = UnsafeMutablePointer<UInt8>.allocate(capacity: a.count)
             accents.initialize(from: a, count: a.count)
-            return Tables(keys: keys, values: values, mask: size - 1, multipliers: m, accents: accents)
+            return Tables(entries: table, mask: size - 1, multipliers: m, accents: accents)
         }
     }()
 
