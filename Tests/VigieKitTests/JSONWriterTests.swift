@@ -21,3 +21,20 @@ struct JSONWriterTests {
         #expect(w.string == #"["plain","a \"quote\" and \\ back","line\nbreak\ttab\u0001","été 😀 \u2028","a�(b�"]"#)
     }
 }
+
+/// The line of a comment nothing matched, written without building a decision, is the line of
+/// an empty decision, byte for byte.
+@Test func quietLinesAreTheLinesOfEmptyDecisions() {
+    for version in [nil, "185a303a16d2"] {
+        for id in [nil, Array(#""c1""#.utf8), Array("42".utf8)] {
+            for lang in ["fr", "", "es"] {
+                var writer = DecisionWriter()
+                writer.rulesVersion = version
+                var d = Decision()
+                d.lang = lang
+                let full = writer.decisionLine(line: 7, id: id?[...], decision: d)
+                #expect(writer.quietLine(line: 7, id: id, lang: lang) == full, "\(String(decoding: full, as: UTF8.self))")
+            }
+        }
+    }
+}

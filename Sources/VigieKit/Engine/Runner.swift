@@ -179,8 +179,9 @@ final class Batch: @unchecked Sendable {
     var generation: Generation
     var partials: [Partial] = []
     var explains: [[UInt8]?] = []
-    /// For rules without state: each line's decision, made by the worker (nil where the writer
-    /// must make it), and its output line, `encoded[encodedStart[i]..<encodedStart[i + 1]]`.
+    /// For rules without state: each line's output line made by the worker,
+    /// `encoded[encodedStart[i]..<encodedStart[i + 1]]` (empty where the writer must make it),
+    /// and its decision for the counts (nil when there is nothing to count).
     var decided: [Decision?] = []
     var encoded: [UInt8] = []
     var encodedStart: [Int] = []
@@ -298,14 +299,20 @@ public final class StreamRunner {
         return (p, Explainer(evaluator: ev, decision: d, trace: trace).json())
     }
 
-    /// The sequential phase for one line: state, precedence, encoding, counts. `decided` is the
-    /// worker's decision and line for rules without state, used unless the comment is late (the
-    /// only thing such rules need the order of comments for).
-    func finish(_ p: Partial, _ number: Int, _ explain: [UInt8]?, decided: (Decision, ArraySlice<UInt8>)? = nil) -> ArraySlice<UInt8> {
+    /// The sequential phase for one line: state, precedence, encoding, counts. `line` is the
+    /// worker's output line for rules without state (and `decided` its decision, if it has
+    /// anything to count), used unless the comment is late (the only thing such rules need the
+    /// order of comments for).
+    func finish(_ p: Partial, _ number: Int, _ explain: [UInt8]?, decided: Decision? = nil, line: ArraySlice<UInt8>? = nil) -> ArraySlice<UInt8> {
         stats.lines += 1
-        if let (d, line) = decided, !state.observe(p.time) {
-            stats.count(d)
+        if let line, !state.observe(p.time) {
+            if let decided { stats.count(decided) }
             return line
+        }
+        if p.error == nil, p.matched.isEmpty, p.warnings.isEmpty, explain == nil, !state.program.isStateful, !state.observe(p.time) {
+            // Nothing matched and nothing to report: the line needs no decision built (the
+            // workers write such lines the same way).
+            return writer.quietLine(line: number, id: p.id, lang: p.lang)[...]
         }
         if let e = p.error {
             stats.countError(e.code)
@@ -343,8 +350,8 @@ public final class StreamRunner {
             if let size = b.tooLong[k] {
                 out += tooLong(n, size)
             } else {
-                let decided = b.decided.isEmpty ? nil : b.decided[next].map { ($0, b.encoded[b.encodedStart[next]..<b.encodedStart[next + 1]]) }
-                out += finish(b.partials[next], n, b.explains[next], decided: decided)
+                let line = b.encodedStart.isEmpty ? nil : b.encoded[b.encodedStart[next]..<b.encodedStart[next + 1]]
+                out += finish(b.partials[next], n, b.explains[next], decided: b.decided.isEmpty ? nil : b.decided[next], line: line?.isEmpty == false ? line : nil)
                 next += 1
             }
         }
@@ -428,7 +435,10 @@ public final class StreamRunner {
                             let (p, e) = StreamRunner.phaseOne(ev, b.data[r], b.firstLine + k, opts.explain ? Trace() : nil)
                             if decideHere {
                                 b.encodedStart.append(b.encoded.count)
-                                if p.error == nil {
+                                if p.error == nil, p.matched.isEmpty, p.warnings.isEmpty {
+                                    b.decided.append(nil)
+                                    b.encoded += encoder.quietLine(line: b.firstLine + k, id: p.id, lang: p.lang)
+                                } else if p.error == nil {
                                     let d = ev.state.finish(p)
                                     b.decided.append(d)
                                     b.encoded += encoder.decisionLine(line: b.firstLine + k, id: p.id.map { $0[...] }, decision: d)

@@ -13,13 +13,7 @@ public struct DecisionWriter {
 
     /// Encodes one decision line; `id` is the comment's `id` as raw JSON (or nil).
     public mutating func decisionLine(line: Int, id: ArraySlice<UInt8>?, decision d: Decision, trace: [UInt8]? = nil) -> [UInt8] {
-        w.reset()
-        w.beginObject()
-        w.rawKey("line"); w.int(line)
-        w.rawKey("id")
-        if let id { w.raw(id) } else { w.null() }
-        if let v = rulesVersion { w.rawKey("rules_version"); w.string(v) }
-        w.rawKey("lang"); w.string(d.lang)
+        head(line: line, id: id, lang: d.lang)
         w.rawKey("actions")
         writeActions(d.actions)
         w.rawKey("tags")
@@ -57,6 +51,31 @@ public struct DecisionWriter {
         w.endObject()
         w.bytes.append(0x0A)
         return w.bytes
+    }
+
+    /// The line of a decision with nothing in it (no rule matched, no warning): what
+    /// ``decisionLine(line:id:decision:trace:)`` writes for an empty ``Decision``, without one.
+    mutating func quietLine(line: Int, id: [UInt8]?, lang: String) -> [UInt8] {
+        head(line: line, id: id?[...], lang: lang)
+        for key: StaticString in ["actions", "tags", "rules"] {
+            w.rawKey(key)
+            w.beginArray()
+            w.endArray()
+        }
+        w.endObject()
+        w.bytes.append(0x0A)
+        return w.bytes
+    }
+
+    /// A decision line up to its language.
+    mutating func head(line: Int, id: ArraySlice<UInt8>?, lang: String) {
+        w.reset()
+        w.beginObject()
+        w.rawKey("line"); w.int(line)
+        w.rawKey("id")
+        if let id { w.raw(id) } else { w.null() }
+        if let v = rulesVersion { w.rawKey("rules_version"); w.string(v) }
+        w.rawKey("lang"); w.string(lang)
     }
 
     /// Encodes an error record for a line that could not be evaluated.
