@@ -213,99 +213,133 @@ public final class AhoCorasick: Sendable {
             }
             return
         }
-        var first = RawVec<Int32>(capacity: 64)
-        var second = RawVec<Int32>(capacity: 64)
-        defer {
-            first.free()
-            second.free()
-        }
-        let skip = walk(text, &first, &second)
-        reportSteps(first, second, skip: skip, report)
+        var steps = RawVec<Int32>(capacity: 64)
+        defer { steps.free() }
+        let w = walk(text, &steps)
+        reportSteps(steps, w, report)
     }
 
-    /// Longest text ``walk(_:_:_:)`` takes.
+    /// Longest text ``walk(_:_:)`` takes.
     static let walkLimit = 8192
 
-    /// The dense walk over `text` (at most ``walkLimit`` bytes): appends to `first`, then to `second`, a pair (target row,
-    /// end offset) for every step that lands where a pattern ends. Steps of `second` that end at
-    /// or before the returned offset repeat steps of `first` and are to be skipped
-    /// (``reportSteps(_:_:skip:_:)`` does). Only for the dense layout.
-    ///
-    /// Each step's load depends on the one before, so one walk waits on memory at every byte.
-    /// Two walks, over the first half and over the second (started `maxLength - 1` bytes early,
-    /// so it is in the right state by the middle: no pattern is longer), interleave and wait
-    /// together. The loop writes every step's pair and advances its count only when the step
-    /// reports, so it has no branch to mispredict; emitting outputs waits until the walk is done,
-    /// which keeps the loop's few variables in registers.
-    func walk(_ text: UnsafeBufferPointer<UInt8>, _ first: inout RawVec<Int32>, _ second: inout RawVec<Int32>) -> Int {
-        let n = text.count
-        guard n > 0, let t = text.baseAddress, !next.isEmpty else { return 0 }
-        return next.withUnsafeBufferPointer { nxb in
-            classOf.withUnsafeBufferPointer { clsb in
-                let nx = nxb.baseAddress!, cls = clsb.baseAddress!
-                let mid = n / 2
-                let start2 = max(0, mid - max(0, maxLength - 1))
-                guard n >= 64, start2 > 0 else {
-                    let out = first.tail(room: 2 * n)
-                    var k = 0
-                    var row = 0
-                    for i in 0..<n {
-                        let e = nx[row &+ Int(cls[Int(t[i])])]
-                        row = Int(e & Int32.max)
-                        out[k] = Int32(truncatingIfNeeded: row)
-                        out[k &+ 1] = Int32(truncatingIfNeeded: i &+ 1)
-                        k &+= Int((e >> 31) & 2)
-                    }
-                    first.added(k)
-                    return 0
-                }
-                let out1 = first.tail(room: 2 * mid)
-                let out2 = second.tail(room: 2 * (n - start2))
-                var k1 = 0, k2 = 0
-                var row1 = 0, row2 = 0
-                var j = 0
-                let t2 = t + start2
-                while j < mid {
-                    let e1 = nx[row1 &+ Int(cls[Int(t[j])])]
-                    let e2 = nx[row2 &+ Int(cls[Int(t2[j])])]
-                    row1 = Int(e1 & Int32.max)
-                    row2 = Int(e2 & Int32.max)
-                    out1[k1] = Int32(truncatingIfNeeded: row1)
-                    out1[k1 &+ 1] = Int32(truncatingIfNeeded: j &+ 1)
-                    k1 &+= Int((e1 >> 31) & 2)
-                    out2[k2] = Int32(truncatingIfNeeded: row2)
-                    out2[k2 &+ 1] = Int32(truncatingIfNeeded: start2 &+ j &+ 1)
-                    k2 &+= Int((e2 >> 31) & 2)
-                    j &+= 1
-                }
-                var i = start2 &+ mid
-                while i < n {
-                    let e = nx[row2 &+ Int(cls[Int(t[i])])]
-                    row2 = Int(e & Int32.max)
-                    out2[k2] = Int32(truncatingIfNeeded: row2)
-                    out2[k2 &+ 1] = Int32(truncatingIfNeeded: i &+ 1)
-                    k2 &+= Int((e >> 31) & 2)
-                    i &+= 1
-                }
-                first.added(k1)
-                second.added(k2)
-                return mid
-            }
-        }
+    /// How ``walk(_:_:)`` split a text: walk `w` started at `starts[w]`, kept `counts[w]`
+    /// integers from `w * region` in the steps, and reports only what ends after `skips[w]`.
+    struct Walks {
+        var count = 0
+        var region = 0
+        var starts = SIMD4<Int>()
+        var counts = SIMD4<Int>()
+        var skips = SIMD4<Int>()
     }
 
-    /// Reports the patterns of the steps `walk` kept, in text order.
-    @inline(__always) func reportSteps(_ first: RawVec<Int32>, _ second: RawVec<Int32>, skip: Int, _ report: (Int32, Int) -> Void) {
-        let nc = classCount
-        var k = 0
-        while k < first.count {
-            emit(Int(first[k]) / nc, Int(first[k &+ 1]), report)
-            k &+= 2
+    /// The dense walk over `text` (at most ``walkLimit`` bytes): keeps in `steps`, for every
+    /// step that lands where a pattern ends, a pair (target row, end offset from the walk's
+    /// start). Only for the dense layout.
+    ///
+    /// Each step's load depends on the one before, so one walk waits on memory at every byte.
+    /// Up to four walks over consecutive pieces of the text interleave and wait together; each
+    /// but the first starts `maxLength - 1` bytes early, so it is in the right state where its
+    /// piece begins (no pattern is longer), and what it reports before that repeats the walk
+    /// before it. The loop writes every step's pair and advances its count only when the step
+    /// reports, so it has no branch to mispredict; emitting outputs waits until the walk is
+    /// done, which keeps the loop's variables in registers.
+    func walk(_ text: UnsafeBufferPointer<UInt8>, _ steps: inout RawVec<Int32>) -> Walks {
+        let n = text.count
+        var w = Walks()
+        guard n > 0, let t = text.baseAddress, !next.isEmpty else { return w }
+        let overlap = max(0, maxLength - 1)
+        // Four walks when the overlap is small next to the pieces, else two, else one.
+        let k = n >= 128 && n >= 8 * overlap ? 4 : n >= 64 && n / 2 > overlap ? 2 : 1
+        let length = (n + (k - 1) * overlap + k - 1) / k
+        w.count = k
+        w.region = 2 * length
+        for i in 0..<k {
+            w.starts[i] = min(i * (length - overlap), n - length)
+            w.skips[i] = i == 0 ? 0 : w.starts[i - 1] + length
         }
-        k = 0
-        while k < second.count {
-            if Int(second[k &+ 1]) > skip { emit(Int(second[k]) / nc, Int(second[k &+ 1]), report) }
-            k &+= 2
+        steps.removeAll()
+        let out = steps.tail(room: k * w.region)
+        next.withUnsafeBufferPointer { nxb in
+            classOf.withUnsafeBufferPointer { clsb in
+                let nx = nxb.baseAddress!, cls = clsb.baseAddress!
+                switch k {
+                case 4:
+                    let t0 = t, t1 = t + w.starts[1], t2 = t + w.starts[2], t3 = t + w.starts[3]
+                    let o0 = out, o1 = out + w.region, o2 = out + 2 * w.region, o3 = out + 3 * w.region
+                    var r0 = 0, r1 = 0, r2 = 0, r3 = 0
+                    var k0 = 0, k1 = 0, k2 = 0, k3 = 0
+                    for j in 0..<length {
+                        let e0 = nx[r0 &+ Int(cls[Int(t0[j])])]
+                        let e1 = nx[r1 &+ Int(cls[Int(t1[j])])]
+                        let e2 = nx[r2 &+ Int(cls[Int(t2[j])])]
+                        let e3 = nx[r3 &+ Int(cls[Int(t3[j])])]
+                        r0 = Int(e0 & Int32.max)
+                        r1 = Int(e1 & Int32.max)
+                        r2 = Int(e2 & Int32.max)
+                        r3 = Int(e3 & Int32.max)
+                        let end = Int32(truncatingIfNeeded: j &+ 1)
+                        o0[k0] = Int32(truncatingIfNeeded: r0)
+                        o0[k0 &+ 1] = end
+                        k0 &+= Int((e0 >> 31) & 2)
+                        o1[k1] = Int32(truncatingIfNeeded: r1)
+                        o1[k1 &+ 1] = end
+                        k1 &+= Int((e1 >> 31) & 2)
+                        o2[k2] = Int32(truncatingIfNeeded: r2)
+                        o2[k2 &+ 1] = end
+                        k2 &+= Int((e2 >> 31) & 2)
+                        o3[k3] = Int32(truncatingIfNeeded: r3)
+                        o3[k3 &+ 1] = end
+                        k3 &+= Int((e3 >> 31) & 2)
+                    }
+                    w.counts = SIMD4(k0, k1, k2, k3)
+                case 2:
+                    let t0 = t, t1 = t + w.starts[1]
+                    let o0 = out, o1 = out + w.region
+                    var r0 = 0, r1 = 0
+                    var k0 = 0, k1 = 0
+                    for j in 0..<length {
+                        let e0 = nx[r0 &+ Int(cls[Int(t0[j])])]
+                        let e1 = nx[r1 &+ Int(cls[Int(t1[j])])]
+                        r0 = Int(e0 & Int32.max)
+                        r1 = Int(e1 & Int32.max)
+                        let end = Int32(truncatingIfNeeded: j &+ 1)
+                        o0[k0] = Int32(truncatingIfNeeded: r0)
+                        o0[k0 &+ 1] = end
+                        k0 &+= Int((e0 >> 31) & 2)
+                        o1[k1] = Int32(truncatingIfNeeded: r1)
+                        o1[k1 &+ 1] = end
+                        k1 &+= Int((e1 >> 31) & 2)
+                    }
+                    w.counts = SIMD4(k0, k1, 0, 0)
+                default:
+                    var r = 0
+                    var c = 0
+                    for j in 0..<n {
+                        let e = nx[r &+ Int(cls[Int(t[j])])]
+                        r = Int(e & Int32.max)
+                        out[c] = Int32(truncatingIfNeeded: r)
+                        out[c &+ 1] = Int32(truncatingIfNeeded: j &+ 1)
+                        c &+= Int((e >> 31) & 2)
+                    }
+                    w.counts = SIMD4(c, 0, 0, 0)
+                }
+            }
+        }
+        return w
+    }
+
+    /// Reports the patterns of the steps ``walk(_:_:)`` kept, in text order.
+    @inline(__always) func reportSteps(_ steps: RawVec<Int32>, _ w: Walks, _ report: (Int32, Int) -> Void) {
+        let nc = classCount
+        for i in 0..<w.count {
+            let base = i * w.region
+            let start = w.starts[i], skip = w.skips[i]
+            var k = 0
+            while k < w.counts[i] {
+                let end = start &+ Int(steps[base &+ k &+ 1])
+                if end > skip { emit(Int(steps[base &+ k]) / nc, end, report) }
+                k &+= 2
+            }
         }
     }
 

@@ -57,6 +57,9 @@ public final class Evaluator {
     public let program: Program
     /// The field holding the comment's text.
     public let textPath: [[UInt8]]
+    /// The same path as raw bytes, read on every comment without reference counting (freed
+    /// with the evaluator).
+    let textKeys: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>
     /// The parsed line (valid after `evaluate`).
     public private(set) var doc = JSONDocument()
     /// The text field's decoded bytes.
@@ -78,9 +81,8 @@ public final class Evaluator {
     var hitNext = RawVec<Int32>(capacity: 256)
     var fired = RawVec<Int32>(capacity: 64)
     var candidates = RawVec<Int32>(capacity: 64)
-    /// The automaton's reporting steps (see ``AhoCorasick/walk(_:_:_:)``).
-    var steps = RawVec<Int32>(capacity: 256)
-    var lateSteps = RawVec<Int32>(capacity: 256)
+    /// The automaton's reporting steps (see ``AhoCorasick/walk(_:_:)``).
+    var steps = RawVec<Int32>(capacity: 1024)
     /// Per-rule counts and time, when profiling (`vigie run --profile`).
     public var profile: [RuleProfile]?
     let ruleStamp: UnsafeMutablePointer<UInt32>
@@ -98,9 +100,7 @@ public final class Evaluator {
     let statefulReplyRules: [Int32]
     /// Field paths read on every comment, this evaluator's own copies (see above).
     let idPath: [[UInt8]] = [Array("id".utf8)]
-    let langPath: [[UInt8]] = [Array("lang".utf8)]
     let namePath: [[UInt8]] = [Array("name".utf8)]
-    let timePaths: [[[UInt8]]] = [[Array("timestamp".utf8)], [Array("created_at".utf8)]]
     let langs: [String]
     /// The normalized text and its runs while rules are evaluated (empty otherwise).
     var nbytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
@@ -129,6 +129,12 @@ public final class Evaluator {
         self.state = StateStage(program: program)
         self.normalizer = Normalizer(stages: program.stages)
         self.textPath = textField.split(separator: ".").map { Array($0.utf8) }
+        textKeys = .allocate(capacity: textPath.count)
+        for (i, k) in textPath.enumerated() {
+            let p = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: k.count)
+            _ = p.initialize(from: k)
+            textKeys[i] = UnsafeBufferPointer(p)
+        }
         func buffer<T>(_ n: Int, _ v: T) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, n))
             p.initialize(repeating: v, count: max(1, n))
@@ -159,7 +165,8 @@ public final class Evaluator {
         fired.free()
         candidates.free()
         steps.free()
-        lateSteps.free()
+        for k in textKeys { k.deallocate() }
+        textKeys.deallocate()
     }
 
     /// The sequential state stage used by ``evaluate(line:trace:)`` (windows, once per, cooldowns).
@@ -187,10 +194,10 @@ public final class Evaluator {
         // One copy of the document for the hot path: reading `self.doc` in each call would
         // retain and release its arrays every time (atomic operations, shared between cores).
         let d = doc
-        if let n = d.lookup(idPath) { p.id = Array(d.raw(n)) }
+        if let n = d.member(d.root, "id") { p.id = Array(d.raw(n)) }
         // Only for the error messages: not built for every comment.
         var field: String { textPath.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".") }
-        guard let t = d.lookup(textPath) else {
+        guard let t = d.lookup(UnsafeBufferPointer(textKeys)) else {
             p.error = ("no_text", "the comment has no `\(field)` field")
             return p
         }
@@ -218,9 +225,9 @@ public final class Evaluator {
             serial = 1
         }
         text.removeAll(keepingCapacity: true)
-        text.append(contentsOf: doc.stringBytes(textNode))
+        doc.withStringBytes(textNode) { text.append(contentsOf: $0) }
         // The comment's own `lang` field, else the language the normalizer finds evidence for.
-        let langNode = doc.lookup(langPath).flatMap { doc.kind($0) == .string && !doc.stringBytes($0).isEmpty ? $0 : nil }
+        let langNode = doc.member(doc.root, "lang").flatMap { doc.kind($0) == .string && !doc.withStringBytes($0, \.isEmpty) ? $0 : nil }
         // Origins (the map back to the original bytes) only for a trace; `{match}` makes its own.
         normalizer.normalize(text, into: &normalized, origins: trace != nil, languages: langNode == nil && langs.count > 1)
         wordStartsReady = false
@@ -344,10 +351,8 @@ public final class Evaluator {
                     self.patternTail[pi] = h
                 }
                 if ac.isDense, buf.count <= AhoCorasick.walkLimit {
-                    steps.removeAll()
-                    lateSteps.removeAll()
-                    let skip = ac.walk(buf, &steps, &lateSteps)
-                    ac.reportSteps(steps, lateSteps, skip: skip, hit)
+                    let w = ac.walk(buf, &steps)
+                    ac.reportSteps(steps, w, hit)
                 } else {
                     ac.scan(buf, hit)
                 }

@@ -51,11 +51,10 @@ public struct JSONDocument {
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: line)
         nodes.removeAll(keepingCapacity: true)
-        var p = Parsing(bytes: bytes, maxDepth: maxDepth)
-        do {
+        let depth = maxDepth
+        try bytes.withUnsafeBufferPointer { (buffer) throws(ParseError) in
+            var p = Parsing(bytes: buffer, maxDepth: depth)
             try p.run(into: &nodes)
-        } catch let e {
-            throw e
         }
     }
 
@@ -95,6 +94,30 @@ public struct JSONDocument {
             return true
         }
         return JSONDocument.unescape(bytes[Int(n.keyStart)..<Int(n.keyEnd)]).elementsEqual(key)
+    }
+
+    /// The member named `key` of an object node, for names known at compile time.
+    public func member(_ node: Int, _ key: StaticString) -> Int? {
+        key.withUTF8Buffer { member(node, $0) }
+    }
+
+    /// The node at a path of names given as raw bytes (read on every comment: no reference
+    /// counting), or nil if any step is missing.
+    func lookup(_ path: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>) -> Int? {
+        var n = root
+        for k in path {
+            guard let c = member(n, k) else { return nil }
+            n = c
+        }
+        return n
+    }
+
+    /// Calls `body` with a string node's decoded bytes, without copying them when the string
+    /// has no escapes.
+    func withStringBytes<R>(_ node: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let n = nodes[node]
+        if n.escaped { return JSONDocument.unescape(bytes[Int(n.start)..<Int(n.end)]).withUnsafeBufferPointer(body) }
+        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[Int(n.start)..<Int(n.end)])) }
     }
 
     /// The node at a dotted path (`author.name`), or nil if any step is missing.
@@ -247,11 +270,11 @@ public struct JSONDocument {
 
 /// The recursive-descent JSON reader behind ``JSONDocument/parse(_:)``.
 private struct Parsing {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
     var i = 0
 
-    init(bytes: [UInt8], maxDepth: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
     }
@@ -401,14 +424,11 @@ private struct Parsing {
         let s = i
         var escaped = false
         // Eight bytes at a time while none is a quote, a backslash or a control character.
-        i = bytes.withUnsafeBytes { raw in
-            var k = i
-            while k + 8 <= raw.count {
-                let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                if Parsing.mayNeedAttention(w) { break }
-                k += 8
-            }
-            return k
+        let raw = UnsafeRawBufferPointer(bytes)
+        while i + 8 <= raw.count {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if Parsing.mayNeedAttention(w) { break }
+            i += 8
         }
         while i < bytes.count {
             let c = bytes[i]

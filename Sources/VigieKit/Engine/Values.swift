@@ -72,10 +72,10 @@ extension Evaluator {
     /// A time past the end of the year 9999 is out of range: taken as a time, it would make every
     /// later comment late by ages, so one bad line would decide the windows of the whole stream.
     func readCommentTime(_ doc: JSONDocument) -> Double? {
-        for path in timePaths {
-            guard let n = doc.lookup(path), let t = timestamp(n, in: doc) else { continue }
+        for key: StaticString in ["timestamp", "created_at"] {
+            guard let n = doc.member(doc.root, key), let t = timestamp(n, in: doc) else { continue }
             if t.isFinite, abs(t) < Evaluator.latestTime { return t }
-            warnings.append("`\(String(decoding: path[0], as: UTF8.self))` \(String(decoding: doc.raw(n).prefix(40), as: UTF8.self)) is out of range (after the year 9999): ignored")
+            warnings.append("`\(key)` \(String(decoding: doc.raw(n).prefix(40), as: UTF8.self)) is out of range (after the year 9999): ignored")
         }
         return nil
     }
