@@ -40,6 +40,23 @@ struct AhoCorasickTests {
         #expect(Self.scan(sparse, text) == expected)
     }
 
+    /// Past 32,767 states the dense table's entries take four bytes instead of two: the same
+    /// occurrences as the sparse layout, over texts walked once, twice and four times.
+    @Test func manyStatesUseTheWideDenseTable() {
+        var rng = SplitMix64(state: 21)
+        let letters = Array("bcdfgklmnprstvzaeiou ".utf8)
+        let patterns = (0..<8_000).map { _ in (0..<(6 + rng.below(8))).map { _ in letters[rng.below(letters.count)] } }
+        let dense = AhoCorasick(patterns: patterns)
+        let sparse = AhoCorasick(patterns: patterns, denseLimit: 0)
+        #expect(dense.isDense && dense.stateCount >= 0x8000 && dense.table16.isEmpty && !dense.table32.isEmpty, "\(dense.stateCount) states")
+        for length in [40, 100, 300, 2_000] {
+            var text = (0..<length).map { _ in letters[rng.below(letters.count)] }
+            text.replaceSubrange(10..<10, with: patterns[17])
+            #expect(Self.scan(dense, text) == Self.scan(sparse, text), "text of \(length) bytes")
+            #expect(Self.scan(dense, text).contains("17@\(10 + patterns[17].count)"))
+        }
+    }
+
     @Test func aHundredThousandTermsUseTheSparseLayoutWhenTheTableWouldBeTooBig() {
         var rng = SplitMix64(state: 9)
         let letters = Array("bcdfgklmnprstvzaeiou".utf8)

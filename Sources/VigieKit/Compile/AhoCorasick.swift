@@ -3,7 +3,10 @@
 /// Every text atom of every rule is one pattern; one pass over a comment's normalized bytes
 /// reports every occurrence of every pattern. Two layouts:
 /// - **dense** (the usual case): a full DFA over byte classes — bytes that occur in no pattern
-///   share one class — so each input byte costs one table load;
+///   share one class — so each input byte costs one table load. A state's row is padded to a
+///   power of two, so a target state becomes its row with a shift; entries are two bytes when
+///   there are fewer than 32,768 states (half the cache a four-byte table needs, and a row of
+///   up to 32 classes is one cache line), else four;
 /// - **sparse**, when the dense table would exceed ``denseLimit`` entries (lists of hundreds of
 ///   thousands of terms): a trie with sibling lists and failure links, a few loads per byte, in
 ///   memory proportional to the total length of the patterns.
@@ -16,10 +19,13 @@ public final class AhoCorasick: Sendable {
 
     let classOf: [UInt8]
     let classCount: Int
-    /// Dense transitions, empty in sparse mode: `next[state * classCount + class]` is the target
-    /// state's row (`target * classCount`), with the sign bit set when the target reports — one
-    /// load per byte tells both where to go and whether anything ends there.
-    let next: [Int32]
+    /// Rows of the dense table are `1 << shift` entries wide.
+    let shift: Int
+    /// Dense transitions, both empty in sparse mode and one of them otherwise:
+    /// `table[(state << shift) + class]` is the target state, with the top bit set when the
+    /// target reports — one load per byte tells both where to go and whether anything ends there.
+    let table16: [UInt16]
+    let table32: [UInt32]
     /// Sparse trie: per state its first child and next sibling, and the class of its edge.
     let firstChild: [Int32]
     let sibling: [Int32]
@@ -35,7 +41,7 @@ public final class AhoCorasick: Sendable {
     /// Length of the longest pattern.
     let maxLength: Int
     /// Whether the automaton uses the dense table.
-    public var isDense: Bool { !next.isEmpty || output.count <= 1 }
+    public var isDense: Bool { !table16.isEmpty || !table32.isEmpty || output.count <= 1 }
 
     /// Number of states.
     public var stateCount: Int { output.count }
@@ -56,6 +62,9 @@ public final class AhoCorasick: Sendable {
         }
         self.classOf = classOf
         self.classCount = n
+        var shift = 0
+        while 1 << shift < n { shift += 1 }
+        self.shift = shift
         patternLengths = patterns.map { Int32($0.count) }
         maxLength = Int(patternLengths.max() ?? 0)
 
@@ -129,10 +138,9 @@ public final class AhoCorasick: Sendable {
             outLink[Int(s)] = output[f] >= 0 ? Int32(f) : outLink[f]
             reports[Int(s)] = output[Int(s)] >= 0 || outLink[Int(s)] >= 0
         }
-        if states * n <= denseLimit {
+        if states << shift <= denseLimit {
             // States are numbered breadth first, so the root and the shallow states that most
-            // bytes of a text go through share a few cache lines. Each entry of the table is the
-            // target's row (`target * n`) with the sign bit set when the target reports.
+            // bytes of a text go through share a few cache lines.
             var renumber = [Int32](repeating: 0, count: states)
             for (k, st) in order.enumerated() { renumber[Int(st)] = Int32(k + 1) }
             var newOutput = [Int32](repeating: -1, count: states)
@@ -148,11 +156,12 @@ public final class AhoCorasick: Sendable {
             }
             // The full DFA, built in breadth-first order (the new numbering): δ(s, c) = child if
             // any, else δ(fail(s), c), whose row is already complete; the root loops on itself.
-            var table = [Int32](repeating: 0, count: states * n)
+            let width = 1 << shift
+            var table = [UInt32](repeating: 0, count: states << shift)
             table.withUnsafeMutableBufferPointer { t in
-                func entry(_ oldTarget: Int32) -> Int32 {
+                func entry(_ oldTarget: Int32) -> UInt32 {
                     let st = Int(renumber[Int(oldTarget)])
-                    return Int32(st * n) | (newReports[st] ? Int32.min : 0)
+                    return UInt32(st) | (newReports[st] ? 0x8000_0000 : 0)
                 }
                 var c = firstChild[0]
                 while c >= 0 {
@@ -161,9 +170,9 @@ public final class AhoCorasick: Sendable {
                 }
                 for s in order {
                     let si = Int(s)
-                    let base = Int(renumber[si]) * n
-                    let fbase = Int(renumber[Int(fail[si])]) * n
-                    for x in 0..<n { t[base + x] = t[fbase + x] }
+                    let base = Int(renumber[si]) << shift
+                    let fbase = Int(renumber[Int(fail[si])]) << shift
+                    for x in 0..<width { t[base + x] = t[fbase + x] }
                     var c = firstChild[si]
                     while c >= 0 {
                         t[base + Int(label[Int(c)])] = entry(c)
@@ -171,7 +180,13 @@ public final class AhoCorasick: Sendable {
                     }
                 }
             }
-            self.next = table
+            if states < 0x8000 {
+                table16 = table.map { UInt16(truncatingIfNeeded: $0 >> 16) & 0x8000 | UInt16(truncatingIfNeeded: $0 & 0x7FFF) }
+                table32 = []
+            } else {
+                table16 = []
+                table32 = table
+            }
             self.fail = newFail
             self.output = newOutput
             self.outLink = newOutLink
@@ -184,7 +199,8 @@ public final class AhoCorasick: Sendable {
             self.output = output
             self.outLink = outLink
             self.reports = reports
-            self.next = []
+            self.table16 = []
+            self.table32 = []
             self.firstChild = firstChild
             self.sibling = sibling
             self.label = label
@@ -195,25 +211,26 @@ public final class AhoCorasick: Sendable {
     @inline(__always)
     public func scan(_ text: UnsafeBufferPointer<UInt8>, _ report: (Int32, Int) -> Void) {
         guard stateCount > 1 else { return }
-        if next.isEmpty {
+        if table16.isEmpty && table32.isEmpty {
             scanSparse(text, report)
             return
         }
         guard text.count <= AhoCorasick.walkLimit else {
             // Long texts: one walk reporting as it goes (the kept steps would take 8 bytes per byte).
-            next.withUnsafeBufferPointer { nx in
+            func walkAll<E: DenseEntry>(_ nx: UnsafeBufferPointer<E>) {
                 classOf.withUnsafeBufferPointer { cls in
                     var row = 0
                     for i in 0..<text.count {
                         let e = nx[row &+ Int(cls[Int(text[i])])]
-                        row = Int(e & Int32.max)
-                        if e < 0 { emit(row / classCount, i &+ 1, report) }
+                        row = Int(truncatingIfNeeded: e & ~E.reportBit) &<< shift
+                        if e & E.reportBit != 0 { emit(row &>> shift, i &+ 1, report) }
                     }
                 }
             }
+            if table16.isEmpty { table32.withUnsafeBufferPointer(walkAll) } else { table16.withUnsafeBufferPointer(walkAll) }
             return
         }
-        var steps = RawVec<Int32>(capacity: 64)
+        var steps = RawVec<Int64>(capacity: 64)
         defer { steps.free() }
         let w = walk(text, &steps)
         reportSteps(steps, w, report)
@@ -223,7 +240,7 @@ public final class AhoCorasick: Sendable {
     static let walkLimit = 8192
 
     /// How ``walk(_:_:)`` split a text: walk `w` started at `starts[w]`, kept `counts[w]`
-    /// integers from `w * region` in the steps, and reports only what ends after `skips[w]`.
+    /// steps from `w * region`, and reports only what ends after `skips[w]`.
     struct Walks {
         var count = 0
         var region = 0
@@ -233,112 +250,107 @@ public final class AhoCorasick: Sendable {
     }
 
     /// The dense walk over `text` (at most ``walkLimit`` bytes): keeps in `steps`, for every
-    /// step that lands where a pattern ends, a pair (target row, end offset from the walk's
-    /// start). Only for the dense layout.
+    /// step that lands where a pattern ends, the target's row and the end offset from the
+    /// walk's start (`row << 16 | end`). Only for the dense layout.
     ///
     /// Each step's load depends on the one before, so one walk waits on memory at every byte.
     /// Up to four walks over consecutive pieces of the text interleave and wait together; each
     /// but the first starts `maxLength - 1` bytes early, so it is in the right state where its
     /// piece begins (no pattern is longer), and what it reports before that repeats the walk
-    /// before it. The loop writes every step's pair and advances its count only when the step
+    /// before it. The loop writes every step and moves its pointer on only when the step
     /// reports, so it has no branch to mispredict; emitting outputs waits until the walk is
     /// done, which keeps the loop's variables in registers.
-    func walk(_ text: UnsafeBufferPointer<UInt8>, _ steps: inout RawVec<Int32>) -> Walks {
+    func walk(_ text: UnsafeBufferPointer<UInt8>, _ steps: inout RawVec<Int64>) -> Walks {
+        if !table16.isEmpty { return table16.withUnsafeBufferPointer { walk(text, &steps, $0) } }
+        if !table32.isEmpty { return table32.withUnsafeBufferPointer { walk(text, &steps, $0) } }
+        return Walks()
+    }
+
+    /// ``walk(_:_:)`` over one of the tables.
+    func walk<E: DenseEntry>(_ text: UnsafeBufferPointer<UInt8>, _ steps: inout RawVec<Int64>, _ table: UnsafeBufferPointer<E>) -> Walks {
         let n = text.count
         var w = Walks()
-        guard n > 0, let t = text.baseAddress, !next.isEmpty else { return w }
+        guard n > 0, let t = text.baseAddress, let nx = table.baseAddress else { return w }
+        let shift = self.shift
         let overlap = max(0, maxLength - 1)
         // Four walks when the overlap is small next to the pieces, else two, else one.
         let k = n >= 128 && n >= 8 * overlap ? 4 : n >= 64 && n / 2 > overlap ? 2 : 1
         let length = (n + (k - 1) * overlap + k - 1) / k
         w.count = k
-        w.region = 2 * length
+        w.region = length
         for i in 0..<k {
             w.starts[i] = min(i * (length - overlap), n - length)
             w.skips[i] = i == 0 ? 0 : w.starts[i - 1] + length
         }
         steps.removeAll()
         let out = steps.tail(room: k * w.region)
-        next.withUnsafeBufferPointer { nxb in
-            classOf.withUnsafeBufferPointer { clsb in
-                let nx = nxb.baseAddress!, cls = clsb.baseAddress!
-                switch k {
-                case 4:
-                    let t0 = t, t1 = t + w.starts[1], t2 = t + w.starts[2], t3 = t + w.starts[3]
-                    let o0 = out, o1 = out + w.region, o2 = out + 2 * w.region, o3 = out + 3 * w.region
-                    var r0 = 0, r1 = 0, r2 = 0, r3 = 0
-                    var k0 = 0, k1 = 0, k2 = 0, k3 = 0
-                    for j in 0..<length {
-                        let e0 = nx[r0 &+ Int(cls[Int(t0[j])])]
-                        let e1 = nx[r1 &+ Int(cls[Int(t1[j])])]
-                        let e2 = nx[r2 &+ Int(cls[Int(t2[j])])]
-                        let e3 = nx[r3 &+ Int(cls[Int(t3[j])])]
-                        r0 = Int(e0 & Int32.max)
-                        r1 = Int(e1 & Int32.max)
-                        r2 = Int(e2 & Int32.max)
-                        r3 = Int(e3 & Int32.max)
-                        let end = Int32(truncatingIfNeeded: j &+ 1)
-                        o0[k0] = Int32(truncatingIfNeeded: r0)
-                        o0[k0 &+ 1] = end
-                        k0 &+= Int((e0 >> 31) & 2)
-                        o1[k1] = Int32(truncatingIfNeeded: r1)
-                        o1[k1 &+ 1] = end
-                        k1 &+= Int((e1 >> 31) & 2)
-                        o2[k2] = Int32(truncatingIfNeeded: r2)
-                        o2[k2 &+ 1] = end
-                        k2 &+= Int((e2 >> 31) & 2)
-                        o3[k3] = Int32(truncatingIfNeeded: r3)
-                        o3[k3 &+ 1] = end
-                        k3 &+= Int((e3 >> 31) & 2)
-                    }
-                    w.counts = SIMD4(k0, k1, k2, k3)
-                case 2:
-                    let t0 = t, t1 = t + w.starts[1]
-                    let o0 = out, o1 = out + w.region
-                    var r0 = 0, r1 = 0
-                    var k0 = 0, k1 = 0
-                    for j in 0..<length {
-                        let e0 = nx[r0 &+ Int(cls[Int(t0[j])])]
-                        let e1 = nx[r1 &+ Int(cls[Int(t1[j])])]
-                        r0 = Int(e0 & Int32.max)
-                        r1 = Int(e1 & Int32.max)
-                        let end = Int32(truncatingIfNeeded: j &+ 1)
-                        o0[k0] = Int32(truncatingIfNeeded: r0)
-                        o0[k0 &+ 1] = end
-                        k0 &+= Int((e0 >> 31) & 2)
-                        o1[k1] = Int32(truncatingIfNeeded: r1)
-                        o1[k1 &+ 1] = end
-                        k1 &+= Int((e1 >> 31) & 2)
-                    }
-                    w.counts = SIMD4(k0, k1, 0, 0)
-                default:
-                    var r = 0
-                    var c = 0
-                    for j in 0..<n {
-                        let e = nx[r &+ Int(cls[Int(t[j])])]
-                        r = Int(e & Int32.max)
-                        out[c] = Int32(truncatingIfNeeded: r)
-                        out[c &+ 1] = Int32(truncatingIfNeeded: j &+ 1)
-                        c &+= Int((e >> 31) & 2)
-                    }
-                    w.counts = SIMD4(c, 0, 0, 0)
+        /// One step from row `r` on byte class `c`: the new row, and 1 when it reports.
+        @inline(__always) func step(_ r: inout Int, _ c: UInt8) -> Int {
+            let e = nx[r &+ Int(c)]
+            r = Int(truncatingIfNeeded: e & ~E.reportBit) &<< shift
+            return Int(truncatingIfNeeded: e &>> (E.bitWidth &- 1))
+        }
+        classOf.withUnsafeBufferPointer { clsb in
+            let cls = clsb.baseAddress!
+            switch k {
+            case 4:
+                let d1 = w.starts[1], d2 = w.starts[2], d3 = w.starts[3]
+                var p0 = out, p1 = out + w.region, p2 = out + 2 * w.region, p3 = out + 3 * w.region
+                var r0 = 0, r1 = 0, r2 = 0, r3 = 0
+                for j in 0..<length {
+                    let f0 = step(&r0, cls[Int(t[j])])
+                    let f1 = step(&r1, cls[Int(t[j &+ d1])])
+                    let f2 = step(&r2, cls[Int(t[j &+ d2])])
+                    let f3 = step(&r3, cls[Int(t[j &+ d3])])
+                    let end = Int64(j &+ 1)
+                    p0.pointee = Int64(r0) &<< 16 | end
+                    p0 += f0
+                    p1.pointee = Int64(r1) &<< 16 | end
+                    p1 += f1
+                    p2.pointee = Int64(r2) &<< 16 | end
+                    p2 += f2
+                    p3.pointee = Int64(r3) &<< 16 | end
+                    p3 += f3
                 }
+                w.counts = SIMD4(out.distance(to: p0), (out + w.region).distance(to: p1), (out + 2 * w.region).distance(to: p2),
+                                 (out + 3 * w.region).distance(to: p3))
+            case 2:
+                let d1 = w.starts[1]
+                var p0 = out, p1 = out + w.region
+                var r0 = 0, r1 = 0
+                for j in 0..<length {
+                    let f0 = step(&r0, cls[Int(t[j])])
+                    let f1 = step(&r1, cls[Int(t[j &+ d1])])
+                    let end = Int64(j &+ 1)
+                    p0.pointee = Int64(r0) &<< 16 | end
+                    p0 += f0
+                    p1.pointee = Int64(r1) &<< 16 | end
+                    p1 += f1
+                }
+                w.counts = SIMD4(out.distance(to: p0), (out + w.region).distance(to: p1), 0, 0)
+            default:
+                var p = out
+                var r = 0
+                for j in 0..<n {
+                    let f = step(&r, cls[Int(t[j])])
+                    p.pointee = Int64(r) &<< 16 | Int64(j &+ 1)
+                    p += f
+                }
+                w.counts = SIMD4(out.distance(to: p), 0, 0, 0)
             }
         }
         return w
     }
 
     /// Reports the patterns of the steps ``walk(_:_:)`` kept, in text order.
-    @inline(__always) func reportSteps(_ steps: RawVec<Int32>, _ w: Walks, _ report: (Int32, Int) -> Void) {
-        let nc = classCount
+    @inline(__always) func reportSteps(_ steps: RawVec<Int64>, _ w: Walks, _ report: (Int32, Int) -> Void) {
         for i in 0..<w.count {
             let base = i * w.region
             let start = w.starts[i], skip = w.skips[i]
-            var k = 0
-            while k < w.counts[i] {
-                let end = start &+ Int(steps[base &+ k &+ 1])
-                if end > skip { emit(Int(steps[base &+ k]) / nc, end, report) }
-                k &+= 2
+            for k in 0..<w.counts[i] {
+                let x = steps[base &+ k]
+                let end = start &+ Int(x & 0xFFFF)
+                if end > skip { emit(Int(x &>> 16) &>> shift, end, report) }
             }
         }
     }
@@ -372,4 +384,17 @@ public final class AhoCorasick: Sendable {
             if reports[s] { emit(s, i &+ 1, report) }
         }
     }
+}
+
+/// An entry of the dense table: a target state, with ``reportBit`` set when it reports.
+protocol DenseEntry: FixedWidthInteger, UnsignedInteger {
+    static var reportBit: Self { get }
+}
+
+extension UInt16: DenseEntry {
+    static var reportBit: UInt16 { 0x8000 }
+}
+
+extension UInt32: DenseEntry {
+    static var reportBit: UInt32 { 0x8000_0000 }
 }

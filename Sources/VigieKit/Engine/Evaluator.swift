@@ -82,7 +82,7 @@ public final class Evaluator {
     var fired = RawVec<Int32>(capacity: 64)
     var candidates = RawVec<Int32>(capacity: 64)
     /// The automaton's reporting steps (see ``AhoCorasick/walk(_:_:)``).
-    var steps = RawVec<Int32>(capacity: 1024)
+    var steps = RawVec<Int64>(capacity: 1024)
     /// Per-rule counts and time, when profiling (`vigie run --profile`).
     public var profile: [RuleProfile]?
     let ruleStamp: UnsafeMutablePointer<UInt32>
