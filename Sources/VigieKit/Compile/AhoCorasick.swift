@@ -257,9 +257,10 @@ public final class AhoCorasick: Sendable {
     /// Up to four walks over consecutive pieces of the text interleave and wait together; each
     /// but the first starts `maxLength - 1` bytes early, so it is in the right state where its
     /// piece begins (no pattern is longer), and what it reports before that repeats the walk
-    /// before it. The loop writes every step and moves its pointer on only when the step
-    /// reports, so it has no branch to mispredict; emitting outputs waits until the walk is
-    /// done, which keeps the loop's variables in registers.
+    /// before it. A step that reports is rare (a comment of a few hundred bytes has well under
+    /// one on average with a thousand rules), so the branch that keeps it is nearly always
+    /// predicted; emitting outputs waits until the walk is done, which keeps the loop's
+    /// variables in registers.
     func walk(_ text: UnsafeBufferPointer<UInt8>, _ steps: inout RawVec<Int64>) -> Walks {
         if !table16.isEmpty { return table16.withUnsafeBufferPointer { walk(text, &steps, $0) } }
         if !table32.isEmpty { return table32.withUnsafeBufferPointer { walk(text, &steps, $0) } }
@@ -284,11 +285,14 @@ public final class AhoCorasick: Sendable {
         }
         steps.removeAll()
         let out = steps.tail(room: k * w.region)
-        /// One step from row `r` on byte class `c`: the new row, and 1 when it reports.
-        @inline(__always) func step(_ r: inout Int, _ c: UInt8) -> Int {
+        /// One step from row `r` on byte class `c`, keeping it at `p` if it reports.
+        @inline(__always) func step(_ r: inout Int, _ c: UInt8, _ p: inout UnsafeMutablePointer<Int64>, _ end: Int) {
             let e = nx[r &+ Int(c)]
             r = Int(truncatingIfNeeded: e & ~E.reportBit) &<< shift
-            return Int(truncatingIfNeeded: e &>> (E.bitWidth &- 1))
+            if e & E.reportBit != 0 {
+                p.pointee = Int64(r) &<< 16 | Int64(end)
+                p += 1
+            }
         }
         classOf.withUnsafeBufferPointer { clsb in
             let cls = clsb.baseAddress!
@@ -298,19 +302,10 @@ public final class AhoCorasick: Sendable {
                 var p0 = out, p1 = out + w.region, p2 = out + 2 * w.region, p3 = out + 3 * w.region
                 var r0 = 0, r1 = 0, r2 = 0, r3 = 0
                 for j in 0..<length {
-                    let f0 = step(&r0, cls[Int(t[j])])
-                    let f1 = step(&r1, cls[Int(t[j &+ d1])])
-                    let f2 = step(&r2, cls[Int(t[j &+ d2])])
-                    let f3 = step(&r3, cls[Int(t[j &+ d3])])
-                    let end = Int64(j &+ 1)
-                    p0.pointee = Int64(r0) &<< 16 | end
-                    p0 += f0
-                    p1.pointee = Int64(r1) &<< 16 | end
-                    p1 += f1
-                    p2.pointee = Int64(r2) &<< 16 | end
-                    p2 += f2
-                    p3.pointee = Int64(r3) &<< 16 | end
-                    p3 += f3
+                    step(&r0, cls[Int(t[j])], &p0, j &+ 1)
+                    step(&r1, cls[Int(t[j &+ d1])], &p1, j &+ 1)
+                    step(&r2, cls[Int(t[j &+ d2])], &p2, j &+ 1)
+                    step(&r3, cls[Int(t[j &+ d3])], &p3, j &+ 1)
                 }
                 w.counts = SIMD4(out.distance(to: p0), (out + w.region).distance(to: p1), (out + 2 * w.region).distance(to: p2),
                                  (out + 3 * w.region).distance(to: p3))
@@ -319,23 +314,14 @@ public final class AhoCorasick: Sendable {
                 var p0 = out, p1 = out + w.region
                 var r0 = 0, r1 = 0
                 for j in 0..<length {
-                    let f0 = step(&r0, cls[Int(t[j])])
-                    let f1 = step(&r1, cls[Int(t[j &+ d1])])
-                    let end = Int64(j &+ 1)
-                    p0.pointee = Int64(r0) &<< 16 | end
-                    p0 += f0
-                    p1.pointee = Int64(r1) &<< 16 | end
-                    p1 += f1
+                    step(&r0, cls[Int(t[j])], &p0, j &+ 1)
+                    step(&r1, cls[Int(t[j &+ d1])], &p1, j &+ 1)
                 }
                 w.counts = SIMD4(out.distance(to: p0), (out + w.region).distance(to: p1), 0, 0)
             default:
                 var p = out
                 var r = 0
-                for j in 0..<n {
-                    let f = step(&r, cls[Int(t[j])])
-                    p.pointee = Int64(r) &<< 16 | Int64(j &+ 1)
-                    p += f
-                }
+                for j in 0..<n { step(&r, cls[Int(t[j])], &p, j &+ 1) }
                 w.counts = SIMD4(out.distance(to: p), 0, 0, 0)
             }
         }
