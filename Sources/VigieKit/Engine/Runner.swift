@@ -111,7 +111,7 @@ public struct RunOptions: Sendable {
     /// Worker threads (1: everything on the calling thread).
     public var jobs = 1
     /// Lines per batch handed to a worker.
-    public var batchLines = 256
+    public var batchLines = 1024
     /// Measure per-rule counts and time.
     public var profile = false
     /// The regex budget of each comment.
@@ -343,7 +343,9 @@ public final class StreamRunner {
     /// The output lines of a batch whose stateless phase is done (in `partials`), in order.
     func finishBatch(_ b: Batch) -> [UInt8] {
         adopt(b.generation, line: b.firstLine)
+        if let whole = wholeBatch(b) { return whole }
         var out: [UInt8] = []
+        out.reserveCapacity(b.encoded.count + 256)
         var next = 0
         for k in b.ranges.indices {
             let n = b.firstLine + k
@@ -356,6 +358,28 @@ public final class StreamRunner {
             }
         }
         return out
+    }
+
+    /// The output of a batch whose every line a worker wrote, none of them late (the usual
+    /// case with rules without state): the workers' lines as they are, counted, without copying
+    /// them line by line. Nil when some line needs the writer.
+    func wholeBatch(_ b: Batch) -> [UInt8]? {
+        guard b.tooLong.isEmpty, b.encodedStart.count == b.partials.count + 1, b.partials.count == b.ranges.count else { return nil }
+        // Lateness on a copy of the watermark first: nothing changes unless the batch goes whole.
+        var watermark = state.watermark
+        let lateness = state.lateness
+        for k in b.partials.indices {
+            guard b.encodedStart[k] < b.encodedStart[k + 1] else { return nil }
+            guard let t = b.partials[k].time else { continue }
+            if let w = watermark, t < w - lateness { return nil }
+            watermark = max(watermark ?? t, t)
+        }
+        for k in b.partials.indices {
+            _ = state.observe(b.partials[k].time)
+            stats.lines += 1
+            if let d = b.decided[k] { stats.count(d) }
+        }
+        return b.encoded
     }
 
     /// Reads `input` to its end (or until a stop is asked for through ``control``) and writes one
