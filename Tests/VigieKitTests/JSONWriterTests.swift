@@ -32,8 +32,12 @@ struct JSONWriterTests {
                 writer.rulesVersion = version
                 var d = Decision()
                 d.lang = lang
-                let full = writer.decisionLine(line: 7, id: id?[...], decision: d)
-                #expect(writer.quietLine(line: 7, id: id, lang: lang) == full, "\(String(decoding: full, as: UTF8.self))")
+                for line in [7, 1_234_567] {
+                    let full = writer.decisionLine(line: line, id: id?[...], decision: d)
+                    var quiet = Array("previous line\n".utf8)
+                    writer.quietLine(line: line, id: id, lang: lang, into: &quiet)
+                    #expect(quiet == Array("previous line\n".utf8) + full, "\(String(decoding: full, as: UTF8.self))")
+                }
             }
         }
     }

@@ -270,13 +270,17 @@ public final class StreamRunner {
     }
 
     /// Processes one line (without its line end) and returns the output line.
-    public func process(line: ArraySlice<UInt8>, number: Int) -> [UInt8] { Array(decide(line: line, number: number)) }
+    public func process(line: ArraySlice<UInt8>, number: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        decide(line: line, number: number, into: &out)
+        return out
+    }
 
-    /// ``process(line:number:)`` without copying the output out of the writer's buffer.
-    func decide(line: ArraySlice<UInt8>, number: Int) -> ArraySlice<UInt8> {
+    /// ``process(line:number:)``, appending the output line to `out`.
+    func decide(line: ArraySlice<UInt8>, number: Int, into out: inout [UInt8]) {
         let trace = options.explain ? Trace() : nil
         let (p, explain) = Self.phaseOne(evaluator, line, number, trace)
-        return finish(p, number, explain)
+        finish(p, number, explain, into: &out)
     }
 
     /// The stateless phase for one line: error checks that need no JSON, then ``Evaluator/partial(line:trace:)``.
@@ -303,24 +307,27 @@ public final class StreamRunner {
     /// worker's output line for rules without state (and `decided` its decision, if it has
     /// anything to count), used unless the comment is late (the only thing such rules need the
     /// order of comments for).
-    func finish(_ p: Partial, _ number: Int, _ explain: [UInt8]?, decided: Decision? = nil, line: ArraySlice<UInt8>? = nil) -> ArraySlice<UInt8> {
+    func finish(_ p: Partial, _ number: Int, _ explain: [UInt8]?, decided: Decision? = nil, line: ArraySlice<UInt8>? = nil, into out: inout [UInt8]) {
         stats.lines += 1
         if let line, !state.observe(p.time) {
             if let decided { stats.count(decided) }
-            return line
+            out += line
+            return
         }
         if p.error == nil, p.matched.isEmpty, p.warnings.isEmpty, explain == nil, !state.program.isStateful, !state.observe(p.time) {
             // Nothing matched and nothing to report: the line needs no decision built (the
             // workers write such lines the same way).
-            return writer.quietLine(line: number, id: p.id, lang: p.lang)[...]
+            writer.quietLine(line: number, id: p.id, lang: p.lang, into: &out)
+            return
         }
         if let e = p.error {
             stats.countError(e.code)
-            return writer.errorLine(line: number, id: e.code == "invalid_json" ? nil : p.id.map { $0[...] }, code: e.code, message: e.message)[...]
+            out += writer.errorLine(line: number, id: e.code == "invalid_json" ? nil : p.id.map { $0[...] }, code: e.code, message: e.message)
+            return
         }
         let d = state.finish(p)
         stats.count(d)
-        return writer.decisionLine(line: number, id: p.id.map { $0[...] }, decision: d, trace: explain)[...]
+        out += writer.decisionLine(line: number, id: p.id.map { $0[...] }, decision: d, trace: explain)
     }
 
     func tooLong(_ number: Int, _ size: Int) -> [UInt8] {
@@ -353,7 +360,7 @@ public final class StreamRunner {
                 out += tooLong(n, size)
             } else {
                 let line = b.encodedStart.isEmpty ? nil : b.encoded[b.encodedStart[next]..<b.encodedStart[next + 1]]
-                out += finish(b.partials[next], n, b.explains[next], decided: b.decided.isEmpty ? nil : b.decided[next], line: line?.isEmpty == false ? line : nil)
+                finish(b.partials[next], n, b.explains[next], decided: b.decided.isEmpty ? nil : b.decided[next], line: line?.isEmpty == false ? line : nil, into: &out)
                 next += 1
             }
         }
@@ -397,7 +404,7 @@ public final class StreamRunner {
             var out: [UInt8] = []
             for (k, r) in b.ranges.enumerated() {
                 let n = b.firstLine + k
-                if let size = b.tooLong[k] { out += tooLong(n, size) } else { out += decide(line: b.data[r], number: n) }
+                if let size = b.tooLong[k] { out += tooLong(n, size) } else { decide(line: b.data[r], number: n, into: &out) }
             }
             if let e = Self.writeAll(out, output) {
                 failure = e
@@ -461,7 +468,7 @@ public final class StreamRunner {
                                 b.encodedStart.append(b.encoded.count)
                                 if p.error == nil, p.matched.isEmpty, p.warnings.isEmpty {
                                     b.decided.append(nil)
-                                    b.encoded += encoder.quietLine(line: b.firstLine + k, id: p.id, lang: p.lang)
+                                    encoder.quietLine(line: b.firstLine + k, id: p.id, lang: p.lang, into: &b.encoded)
                                 } else if p.error == nil {
                                     let d = ev.state.finish(p)
                                     b.decided.append(d)

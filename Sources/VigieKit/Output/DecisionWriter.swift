@@ -53,19 +53,34 @@ public struct DecisionWriter {
         return w.bytes
     }
 
-    /// The line of a decision with nothing in it (no rule matched, no warning): what
-    /// ``decisionLine(line:id:decision:trace:)`` writes for an empty ``Decision``, without one.
-    mutating func quietLine(line: Int, id: [UInt8]?, lang: String) -> [UInt8] {
-        head(line: line, id: id?[...], lang: lang)
-        for key: StaticString in ["actions", "tags", "rules"] {
-            w.rawKey(key)
-            w.beginArray()
-            w.endArray()
+    /// Appends to `out` the line of a decision with nothing in it (no rule matched, no warning):
+    /// what ``decisionLine(line:id:decision:trace:)`` writes for an empty ``Decision``, in a
+    /// few copies of fixed pieces (the most common line of all).
+    mutating func quietLine(line: Int, id: [UInt8]?, lang: String, into out: inout [UInt8]) {
+        if quietVersion != rulesVersion {
+            // `,"rules_version":"…","lang":`, rebuilt when the rules change.
+            var v = JSONWriter()
+            v.beginObject()
+            v.rawKey("line"); v.null()
+            if let r = rulesVersion { v.rawKey("rules_version"); v.string(r) }
+            v.rawKey("lang")
+            quietMiddle = Array(v.bytes.dropFirst(#"{"line":null"#.utf8.count))
+            quietVersion = rulesVersion
         }
-        w.endObject()
-        w.bytes.append(0x0A)
-        return w.bytes
+        out.append(contentsOf: #"{"line":"#.utf8)
+        JSONWriter.appendInt(line, to: &out)
+        out.append(contentsOf: #","id":"#.utf8)
+        if let id { out += id } else { out.append(contentsOf: "null".utf8) }
+        out += quietMiddle
+        var l = lang
+        l.withUTF8 { JSONWriter.appendQuoted($0, to: &out) }
+        out.append(contentsOf: #","actions":[],"tags":[],"rules":[]}"#.utf8)
+        out.append(0x0A)
     }
+
+    /// The rules version `quietMiddle` was built for, and the piece itself.
+    private var quietVersion: String?? = .some(nil)
+    private var quietMiddle: [UInt8] = Array(#","lang":"#.utf8)
 
     /// A decision line up to its language.
     mutating func head(line: Int, id: ArraySlice<UInt8>?, lang: String) {

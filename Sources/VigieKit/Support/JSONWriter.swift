@@ -89,14 +89,23 @@ public struct JSONWriter {
     /// Writes an integer value.
     public mutating func int(_ v: Int) {
         separate()
-        if v < 0 { bytes.append(UInt8(ascii: "-")) }
-        // Digit by digit from the highest power of ten: no string is built.
-        let m = v.magnitude
-        var p: UInt = 1
-        while m / p >= 10 { p *= 10 }
-        while p > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(m / p % 10))
-            p /= 10
+        JSONWriter.appendInt(v, to: &bytes)
+    }
+
+    /// Appends the decimal digits of `v`: written from the last into a small buffer (division by
+    /// the constant 10 compiles to a multiplication), then copied once; no string is built.
+    static func appendInt(_ v: Int, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
+            var m = v.magnitude
+            var k = 20
+            repeat {
+                let (q, r) = m.quotientAndRemainder(dividingBy: 10)
+                k -= 1
+                buf[k] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: r)
+                m = q
+            } while m > 0
+            if v < 0 { out.append(UInt8(ascii: "-")) }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[k..<20]))
         }
     }
 
