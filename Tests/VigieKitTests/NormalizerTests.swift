@@ -175,7 +175,8 @@ struct NormalizerPathTests {
     @Test func wideLetterRunsAgreeWithTheByteByBytePath() {
         var rng = SplitMix64(state: 7)
         let pieces = ["a", "b", "Z", "ee", "LL", "sss", "Hello", "WORLD", "coffee", "Mississippi", "abcdefghijklmnop", "aaaaaaaaaaaa",
-                      "AbCdEfGhIjKl", "f00", "b@rr", "n.a.z.e", "été", "ÇA", "😀", " ", "  ", ",", "!", "-", "4", "x", "qu'il", "\u{200B}", "Ⅻ"]
+                      "AbCdEfGhIjKl", "f00", "b@rr", "n.a.z.e", "été", "ÇA", "😀", " ", "  ", ",", "!", "-", "4", "x", "qu'il", "\u{200B}", "Ⅻ",
+                      "très", "aujourd'hui", "l'", "x1", "Tu$", "ab@", "commande", "é"]
         let stageSets: [NormalizationStages] = [.all, .minimal, NormalizationStages.all.subtracting(.repeats), NormalizationStages.all.subtracting(.caseFold)]
         for stages in stageSets {
             var wide = Normalizer(stages: stages)

@@ -406,10 +406,10 @@ public struct Normalizer: @unchecked Sendable {
             let start = Int32(truncatingIfNeeded: i)
             if c < 0x80 {
                 if (c | 0x20) >= 0x61, (c | 0x20) <= 0x7A {
-                    // A plain word, the bulk of most comments, whole; else a run of ASCII
-                    // letters in a tight loop.
+                    // The start of a word from one load (often the whole word); the rest
+                    // of a run of ASCII letters in a tight loop.
                     if lowerASCII, !b.inToken, b.wide {
-                        let k = b.plainWord(input, at: i)
+                        let k = b.startWord(input, at: i)
                         if k > i {
                             i = k
                             continue
@@ -605,26 +605,26 @@ private struct Builder {
         append(c, s, e, 1)
     }
 
-    /// Writes the plain word at `i` whole and returns where it ends, or returns `i` when the word
-    /// is not plain. Plain: two to seven ASCII letters, no letter repeating the one before it,
-    /// followed (within the same eight bytes) by ASCII punctuation or space, which ends the
-    /// token. Such a word needs none of the token machinery: it is the start of a token, its
-    /// lower-cased letters, and the end of the token, all from one load — what `startToken`,
-    /// ``asciiLetters(_:from:lowerCase:)`` and ``endToken()`` would do, at a fraction of the cost.
-    @inline(__always) mutating func plainWord(_ input: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+    /// Starts the token at `i` (an ASCII letter, outside a token) from one eight-byte load and
+    /// returns where to go on, or returns `i` (having done nothing) near the end of the text.
+    ///
+    /// The letters up to the first that repeats the one before it are written at once. When
+    /// they are the whole token — two to seven letters followed by ASCII punctuation or space
+    /// (not a digit, `$` or `@`), a plain word, the bulk of most comments — the token is ended
+    /// too: it needs none of the token machinery (leetspeak, spaced letters). Otherwise the
+    /// token stays open, exactly as `startToken` and ``asciiLetters(_:from:lowerCase:)`` would
+    /// leave it, and the byte-level steps go on from there without reading those letters again.
+    @inline(__always) mutating func startWord(_ input: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
         guard i &+ 8 <= input.count, count &+ 9 <= capacity else { return i }
         let w = UnsafeRawPointer(input.baseAddress! + i).loadUnaligned(as: UInt64.self)
         let y = (w | 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F
         let letter = (y &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(y &+ 0x0505_0505_0505_0505) & ~w & 0x8080_8080_8080_8080
         let other = ~letter & 0x8080_8080_8080_8080
-        let length = other.trailingZeroBitCount &>> 3
-        guard length >= 2, length < 8 else { return i }
-        // What follows must end the token: ASCII, not a digit, not `$` or `@`.
-        let next = UInt8(truncatingIfNeeded: w &>> UInt64(length &* 8))
-        guard next < 0x80, next &- 0x30 >= 10, next != UInt8(ascii: "$"), next != UInt8(ascii: "@") else { return i }
+        let length = other == 0 ? 8 : other.trailingZeroBitCount &>> 3
         let x = w | 0x2020_2020_2020_2020
-        let keep: UInt64 = (1 &<< UInt64(length &* 8)) &- 1
-        if repeatsOn, zeroBytes(x ^ (x &<< 8)) & keep & ~0xFF != 0 { return i }
+        // Letters before the first that repeats its neighbour (the first never does).
+        let repeats = repeatsOn ? zeroBytes(x ^ (x &<< 8)) & ~0xFF : 0
+        let bulk = repeats == 0 ? length : min(length, repeats.trailingZeroBitCount &>> 3)
         let s = Int32(truncatingIfNeeded: i)
         if count > 0 { append(0x20, s, s, 1) }
         let n = count
@@ -636,13 +636,25 @@ private struct Builder {
             UnsafeMutableRawPointer(origin + n).storeBytes(of: o, as: SIMD8<Int32>.self)
             UnsafeMutableRawPointer(originEnd + n).storeBytes(of: o &+ 1, as: SIMD8<Int32>.self)
         }
-        count = n &+ length
-        if scoring { score(tables.languages(of: x & keep), 1) }
-        // The end of a token of two letters or more: it ends any run of single letters.
-        if singles > 0 { joinSingles() }
-        sepRun = 0
-        sepJoinable = true
-        return i &+ length
+        count = n &+ bulk
+        // What follows must end the token: ASCII, not a digit, not `$` or `@`.
+        let next = UInt8(truncatingIfNeeded: w &>> UInt64((length & 7) &* 8))
+        let ends = length < 8 && next < 0x80 && next &- 0x30 >= 10 && next != UInt8(ascii: "$") && next != UInt8(ascii: "@")
+        if bulk == length, length >= 2, ends {
+            if scoring { score(tables.languages(of: x & ((1 &<< UInt64(length &* 8)) &- 1)), 1) }
+            // The end of a token of two letters or more: it ends any run of single letters.
+            if singles > 0 { joinSingles() }
+            sepRun = 0
+            sepJoinable = true
+            return i &+ length
+        }
+        // The token goes on (or is a single letter): open, as `asciiLetters` leaves it.
+        inToken = true
+        hasLetter = true
+        hasLeet = false
+        scalars = bulk
+        lastScalarStart = Int32(truncatingIfNeeded: i &+ bulk &- 1)
+        return i &+ bulk
     }
 
     /// Appends the run of ASCII letters starting at `from` (there is at least one) and returns
