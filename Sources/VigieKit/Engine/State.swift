@@ -264,8 +264,9 @@ public final class StateStage {
                 kept.append(a)
                 continue
             }
-            let rule = program.rules[ri]
-            let action = rule.actions.first { $0.kind == a.kind && $0.argument == a.argument }
+            // The fields one by one: copying a whole `CompiledRule` retains every one of them.
+            let rule = (name: program.rules[ri].name, condition: program.rules[ri].condition)
+            let action = program.rules[ri].actions.first { $0.kind == a.kind && $0.argument == a.argument }
             switch a.kind {
             case .escalate:
                 if let (c, w) = firstWindow(rule.condition, p, now) {
