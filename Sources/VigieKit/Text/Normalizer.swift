@@ -534,6 +534,9 @@ private struct Builder {
     var scoring = false
     var tables = LanguageDetector.tables
     var score = LanguageScore()
+    /// The current token's first eight bytes as one integer, kept as they are written: reading
+    /// them back from memory right after byte-sized stores would stall on store forwarding.
+    var wordKey: UInt64 = 0
     /// Bytes written.
     var count = 0
     var overflow = false
@@ -589,9 +592,18 @@ private struct Builder {
         hasLeet = false
         scalars = 0
         lastScalarStart = -1
+        wordKey = 0
     }
 
     /// Appends one byte of the current token, collapsing a repeated letter.
+    /// Adds `bytes` (the low `length` bytes of it) written at `n` to ``wordKey``.
+    @inline(__always) mutating func keyBytes(_ bytes: UInt64, _ length: Int, at n: Int) {
+        let at = n &- tokenStart
+        guard at < 8 else { return }
+        let kept = length >= 8 ? bytes : bytes & ((1 &<< UInt64(length &* 8)) &- 1)
+        wordKey |= kept &<< UInt64(at &* 8)
+    }
+
     @inline(__always) mutating func put(_ c: UInt8, _ s: Int32, _ e: Int32) {
         if s != lastScalarStart {
             scalars += 1
@@ -602,6 +614,7 @@ private struct Builder {
             if runs[count - 1] & 0x7F < 0x7F { runs[count - 1] += 1 }
             return
         }
+        keyBytes(UInt64(c), 1, at: count)
         append(c, s, e, 1)
     }
 
@@ -654,6 +667,7 @@ private struct Builder {
         hasLeet = false
         scalars = bulk
         lastScalarStart = Int32(truncatingIfNeeded: i &+ bulk &- 1)
+        wordKey = bulk >= 8 ? x : x & ((1 &<< UInt64(bulk &* 8)) &- 1)
         return i &+ bulk
     }
 
@@ -692,6 +706,7 @@ private struct Builder {
                     // one goes through the byte-by-byte step below, which collapses it.
                     let bulk = repeats == 0 ? letters : min(letters, repeats.trailingZeroBitCount &>> 3)
                     if bulk > 0 {
+                        if n &- tokenStart < 8 { keyBytes(x, bulk, at: n) }
                         UnsafeMutableRawPointer(bytes + n).storeBytes(of: x, as: UInt64.self)
                         UnsafeMutableRawPointer(runs + n).storeBytes(of: 0x0101_0101_0101_0101 as UInt64, as: UInt64.self)
                         if origins {
@@ -731,6 +746,7 @@ private struct Builder {
                     originEnd[n] = e
                 }
                 runs[n] = 1
+                keyBytes(UInt64(c), 1, at: n)
                 n &+= 1
                 previous = c
             }
@@ -825,7 +841,14 @@ private struct Builder {
                 count -= 1
             }
         }
-        if scoring { scoreWord(tokenStart, count, 1) }
+        if scoring {
+            // Leetspeak rewrote the token: read it back; else its key was kept as it was written.
+            if hasLeet {
+                scoreWord(tokenStart, count, 1)
+            } else if count &- tokenStart > 0 {
+                score(tables.languages(of: count &- tokenStart <= 8 ? wordKey : 0), 1)
+            }
+        }
         let isSingle = spacingOn && count == tokenStart + 1 && scalars == 1 && Builder.isLetter(bytes[tokenStart])
         if isSingle {
             if singles > 0, sepRun <= 2, sepJoinable {
