@@ -272,22 +272,23 @@ public final class StreamRunner {
     /// Processes one line (without its line end) and returns the output line.
     public func process(line: ArraySlice<UInt8>, number: Int) -> [UInt8] {
         var out: [UInt8] = []
-        decide(line: line, number: number, into: &out)
+        line.withUnsafeBufferPointer { decide(line: $0, number: number, into: &out) }
         return out
     }
 
     /// ``process(line:number:)``, appending the output line to `out`.
-    func decide(line: ArraySlice<UInt8>, number: Int, into out: inout [UInt8]) {
+    func decide(line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout [UInt8]) {
         let trace = options.explain ? Trace() : nil
         let (p, explain) = Self.phaseOne(evaluator, line, number, trace)
         finish(p, number, explain, into: &out)
     }
 
     /// The stateless phase for one line: error checks that need no JSON, then ``Evaluator/partial(line:trace:)``.
-    static func phaseOne(_ ev: Evaluator, _ line: ArraySlice<UInt8>, _ number: Int, _ trace: Trace?) -> (Partial, [UInt8]?) {
+    /// The line is read in place (a slice of an array would be reference counted per line).
+    static func phaseOne(_ ev: Evaluator, _ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ trace: Trace?) -> (Partial, [UInt8]?) {
         var body = line
-        if body.last == 0x0D { body = body.dropLast() }
-        if number == 1, body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        if body.last == 0x0D { body = UnsafeBufferPointer(rebasing: body.dropLast()) }
+        if number == 1, body.starts(with: [0xEF, 0xBB, 0xBF]) { body = UnsafeBufferPointer(rebasing: body.dropFirst(3)) }
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
             var p = Partial()
             p.error = ("empty_line", "empty line")
@@ -356,7 +357,7 @@ public final class StreamRunner {
         var next = 0
         for k in b.ranges.indices {
             let n = b.firstLine + k
-            if let size = b.tooLong[k] {
+            if !b.tooLong.isEmpty, let size = b.tooLong[k] {
                 out += tooLong(n, size)
             } else {
                 let line = b.encodedStart.isEmpty ? nil : b.encoded[b.encodedStart[next]..<b.encodedStart[next + 1]]
@@ -402,9 +403,12 @@ public final class StreamRunner {
         let end = readBatches(input, start: current, abandoned: { false }) { b in
             adopt(b.generation, line: b.firstLine)
             var out: [UInt8] = []
-            for (k, r) in b.ranges.enumerated() {
-                let n = b.firstLine + k
-                if let size = b.tooLong[k] { out += tooLong(n, size) } else { decide(line: b.data[r], number: n, into: &out) }
+            out.reserveCapacity(b.data.count / 2 + 4096)
+            b.data.withUnsafeBufferPointer { data in
+                for (k, r) in b.ranges.enumerated() {
+                    let n = b.firstLine + k
+                    if !b.tooLong.isEmpty, let size = b.tooLong[k] { out += tooLong(n, size) } else { decide(line: UnsafeBufferPointer(rebasing: data[r]), number: n, into: &out) }
+                }
             }
             if let e = Self.writeAll(out, output) {
                 failure = e
@@ -462,8 +466,9 @@ public final class StreamRunner {
                         // Rules without state are decided and encoded here, off the writer's thread.
                         let decideHere = !opts.explain && !ev.program.isStateful
                         if decideHere, encoder.rulesVersion != b.generation.version { encoder.rulesVersion = b.generation.version }
-                        for (k, r) in b.ranges.enumerated() where b.tooLong[k] == nil {
-                            let (p, e) = StreamRunner.phaseOne(ev, b.data[r], b.firstLine + k, opts.explain ? Trace() : nil)
+                        let data = b.data
+                        for (k, r) in b.ranges.enumerated() where b.tooLong.isEmpty || b.tooLong[k] == nil {
+                            let (p, e) = data.withUnsafeBufferPointer { StreamRunner.phaseOne(ev, UnsafeBufferPointer(rebasing: $0[r]), b.firstLine + k, opts.explain ? Trace() : nil) }
                             if decideHere {
                                 b.encodedStart.append(b.encoded.count)
                                 if p.error == nil, p.matched.isEmpty, p.warnings.isEmpty {
