@@ -397,6 +397,7 @@ public struct Normalizer: @unchecked Sendable {
         let end = input.count
         let leetOn = stages.contains(.leetspeak)
         let lowerASCII = stages.contains(.caseFold)
+        let invisibleOn = stages.contains(.invisible)
         let kinds = self.kinds
         let foldStart = self.foldStart
         let foldCount = self.foldCount
@@ -457,7 +458,14 @@ public struct Normalizer: @unchecked Sendable {
                 }
                 continue
             }
-            // Above the table (CJK, Hangul, emoji...): classified once per scalar and kept, since
+            // Emoji and variation selectors, the most common scalars above the table, are
+            // classified by their range alone (what `classOfHigh` says, without a lookup).
+            if v >= 0x1F300, v <= 0x1FAFF, v < 0x1F3FB || v > 0x1F3FF {
+                b.symbol(input, start, e)
+                continue
+            }
+            if v >= 0xFE00, v <= 0xFE0F, invisibleOn { continue }
+            // Above the table (CJK, Hangul...): classified once per scalar and kept, since
             // classifying goes through Unicode decomposition (about a microsecond).
             let high: ScalarClass
             if let known = m.high[v] {
