@@ -333,23 +333,25 @@ public final class Evaluator {
         hitNext.removeAll()
         let s = serial
         let cap = maxHits
+        // A local function, not a closure value: passed only where it cannot escape, it needs
+        // no context allocated per comment.
+        func hit(_ p: Int32, _ end: Int) {
+            let pi = Int(p)
+            guard self.hitEnd.count < cap else { return }
+            let h = Int32(self.hitEnd.count)
+            self.hitEnd.append(Int32(end))
+            self.hitNext.append(-1)
+            if self.patternStamp[pi] != s {
+                self.patternStamp[pi] = s
+                self.patternHead[pi] = h
+                self.fired.append(p)
+            } else {
+                self.hitNext[Int(self.patternTail[pi])] = h
+            }
+            self.patternTail[pi] = h
+        }
         normalized.bytes.withUnsafeBufferPointer { buf in
             automaton._withUnsafeGuaranteedRef { ac in
-                let hit = { (p: Int32, end: Int) in
-                    let pi = Int(p)
-                    guard self.hitEnd.count < cap else { return }
-                    let h = Int32(self.hitEnd.count)
-                    self.hitEnd.append(Int32(end))
-                    self.hitNext.append(-1)
-                    if self.patternStamp[pi] != s {
-                        self.patternStamp[pi] = s
-                        self.patternHead[pi] = h
-                        self.fired.append(p)
-                    } else {
-                        self.hitNext[Int(self.patternTail[pi])] = h
-                    }
-                    self.patternTail[pi] = h
-                }
                 if ac.isDense, buf.count <= AhoCorasick.walkLimit {
                     let w = ac.walk(buf, &steps)
                     ac.reportSteps(steps, w, hit)
