@@ -13,7 +13,8 @@ public struct DecisionWriter {
 
     /// Encodes one decision line; `id` is the comment's `id` as raw JSON (or nil).
     public mutating func decisionLine(line: Int, id: ArraySlice<UInt8>?, decision d: Decision, trace: [UInt8]? = nil) -> [UInt8] {
-        head(line: line, id: id, lang: d.lang)
+        start(line: line, id: id)
+        w.rawKey("lang"); w.string(d.lang)
         w.rawKey("actions")
         writeActions(d.actions)
         w.rawKey("tags")
@@ -82,25 +83,19 @@ public struct DecisionWriter {
     private var quietVersion: String?? = .some(nil)
     private var quietMiddle: [UInt8] = Array(#","lang":"#.utf8)
 
-    /// A decision line up to its language.
-    mutating func head(line: Int, id: ArraySlice<UInt8>?, lang: String) {
+    /// The fields every line starts with: line number, id, rules version.
+    mutating func start(line: Int, id: ArraySlice<UInt8>?) {
         w.reset()
         w.beginObject()
         w.rawKey("line"); w.int(line)
         w.rawKey("id")
         if let id { w.raw(id) } else { w.null() }
         if let v = rulesVersion { w.rawKey("rules_version"); w.string(v) }
-        w.rawKey("lang"); w.string(lang)
     }
 
     /// Encodes an error record for a line that could not be evaluated.
     public mutating func errorLine(line: Int, id: ArraySlice<UInt8>?, code: String, message: String) -> [UInt8] {
-        w.reset()
-        w.beginObject()
-        w.rawKey("line"); w.int(line)
-        w.rawKey("id")
-        if let id { w.raw(id) } else { w.null() }
-        if let v = rulesVersion { w.rawKey("rules_version"); w.string(v) }
+        start(line: line, id: id)
         w.rawKey("error"); w.string(message)
         w.rawKey("error_code"); w.string(code)
         w.endObject()
