@@ -25,6 +25,9 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Worker threads.")
     var jobs: Int = 1
 
+    @Option(name: .long, help: "Run each end-to-end measurement this many times and keep the fastest (a shared machine's neighbours slow some runs).")
+    var `repeat`: Int = 1
+
     @Option(name: .long, help: "Comments in the naive baseline's sample.")
     var sample: Int = 2000
 
@@ -39,6 +42,10 @@ struct Bench: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Also write each rule set and its corpus to this folder (rules-N.vigie, comments-N.jsonl), to profile them with vigie run.", valueName: "dir"))
     var write: String?
+
+    func validate() throws {
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+    }
 
     func run() throws {
         if let stateful {
@@ -83,7 +90,7 @@ struct Bench: ParsableCommand {
             }
             if format == .text, isatty(2) != 0 { Terminal.error("measuring \(p.count) rules…\n") }
             do {
-                rows.append(try VigieKit.Bench.run(patterns: p, corpus: data, jobs: jobs, sample: sample))
+                rows.append(try VigieKit.Bench.run(patterns: p, corpus: data, jobs: jobs, sample: sample, repeats: `repeat`))
             } catch {
                 Terminal.error("vigie: \(error)\n")
                 throw ExitCode(ExitStatus.usage.rawValue)

@@ -135,3 +135,19 @@ struct MatchPlaceholderTests {
     #expect(r.status == 2)
     #expect(r.err.contains("Unknown option"))
 }
+
+/// `vigie bench --repeat N` runs each end-to-end measurement N times and reports the fastest,
+/// saying how many runs it took; a count below one is a usage error.
+@Test func benchRepeatsItsRunsAndSaysSo() throws {
+    let r = try CLI.run(["bench", "--comments", "300", "--sizes", "100", "--sample", "50", "--repeat", "2", "--format", "json"])
+    #expect(r.status == 0, "\(r.err)")
+    let json = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
+    let row = try #require((json["rows"] as? [[String: Any]])?.first)
+    #expect(row["runs"] as? Int == 2)
+    #expect(row["comments"] as? Int == 300)
+    let text = try CLI.run(["bench", "--comments", "300", "--sizes", "100", "--sample", "50", "--repeat", "2"])
+    #expect(text.out.contains("(fastest of 2 runs)"))
+    let bad = try CLI.run(["bench", "--repeat", "0"])
+    #expect(bad.status == 2)
+    #expect(bad.err.contains("--repeat must be at least 1"))
+}

@@ -4,7 +4,9 @@ import Foundation
 public enum BenchRenderer {
     /// A table for people.
     public static func text(_ rows: [BenchRow], jobs: Int) -> String {
-        var out = "jobs \(jobs); end to end = JSON lines in → decisions out through the run pipeline\n"
+        var out = "jobs \(jobs); end to end = JSON lines in → decisions out through the run pipeline"
+        if let n = rows.first?.runs, n > 1 { out += " (fastest of \(n) runs)" }
+        out += "\n"
         out += "rules   compile    comments/s     MB/s   matched   peak MB   naive/s (sample)    ratio   sample matches vigie/naive\n"
         for r in rows {
             out += String(format: "%-7d %6.0f ms  %11.0f  %7.1f  %8d  %8.0f  %10.0f (%d)  %6.1f×   %d/%d\n",
@@ -32,6 +34,7 @@ public enum BenchRenderer {
             w.key("compile_ms"); w.number((r.compileSeconds * 1000).rounded())
             w.key("comments"); w.int(r.comments)
             w.key("seconds"); w.number((r.seconds * 1000).rounded() / 1000)
+            w.key("runs"); w.int(r.runs)
             w.key("comments_per_second"); w.number(r.rate.rounded())
             w.key("mb_per_second"); w.number((r.megabytesPerSecond * 10).rounded() / 10)
             w.key("matched"); w.int(r.matched)
