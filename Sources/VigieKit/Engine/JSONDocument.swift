@@ -409,15 +409,15 @@ private struct Parsing {
         return index
     }
 
-    /// Reads a string starting at the opening quote; returns the body's range and whether it has escapes.
-    /// Whether any byte of `w` is `"`, `\` or below 0x20 (bit tricks over the eight bytes;
-    /// may say yes wrongly only next to such a byte, never no wrongly).
-    @inline(__always) static func mayNeedAttention(_ w: UInt64) -> Bool {
+    /// The high bit of each byte of `w` that is `"`, `\` or below 0x20 (bit tricks over the
+    /// eight bytes), exact for the lowest: a higher one may be set wrongly only above a true one.
+    @inline(__always) static func attention(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let control = (w &- ones &* 0x20) & ~w & 0x8080_8080_8080_8080
-        return (control | zeroBytes(w ^ (ones &* 0x22)) | zeroBytes(w ^ (ones &* 0x5C))) != 0
+        return control | zeroBytes(w ^ (ones &* 0x22)) | zeroBytes(w ^ (ones &* 0x5C))
     }
 
+    /// Reads a string starting at the opening quote; returns the body's range and whether it has escapes.
     mutating func stringBody() throws(Err) -> (Int, Int, Bool) {
         let open = i
         i += 1
@@ -427,7 +427,12 @@ private struct Parsing {
         let raw = UnsafeRawBufferPointer(bytes)
         while i + 8 <= raw.count {
             let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            if Parsing.mayNeedAttention(w) { break }
+            let m = Parsing.attention(w)
+            if m != 0 {
+                // Straight to the first byte that needs a look.
+                i += m.trailingZeroBitCount >> 3
+                break
+            }
             i += 8
         }
         while i < bytes.count {
