@@ -315,7 +315,7 @@ public final class StreamRunner {
             out += line
             return
         }
-        if p.error == nil, p.matched.isEmpty, p.warnings.isEmpty, explain == nil, !state.program.isStateful, !state.observe(p.time) {
+        if p.isQuiet, explain == nil, !state.program.isStateful, !state.observe(p.time) {
             // Nothing matched and nothing to report: the line needs no decision built (the
             // workers write such lines the same way).
             writer.quietLine(line: number, id: p.id, lang: p.lang, into: &out)
@@ -471,7 +471,7 @@ public final class StreamRunner {
                             let (p, e) = data.withUnsafeBufferPointer { StreamRunner.phaseOne(ev, UnsafeBufferPointer(rebasing: $0[r]), b.firstLine + k, opts.explain ? Trace() : nil) }
                             if decideHere {
                                 b.encodedStart.append(b.encoded.count)
-                                if p.error == nil, p.matched.isEmpty, p.warnings.isEmpty {
+                                if p.isQuiet {
                                     b.decided.append(nil)
                                     encoder.quietLine(line: b.firstLine + k, id: p.id, lang: p.lang, into: &b.encoded)
                                 } else if p.error == nil {

@@ -24,6 +24,11 @@ public struct Partial: Sendable {
     /// Problems met while evaluating.
     public var warnings: [String] = []
 
+    /// Whether the comment needs no decision built: no error, no rule matched, no warning. Its
+    /// line is `DecisionWriter.quietLine`, unless it comes later than the lateness allows or
+    /// rules with state are still to decide.
+    var isQuiet: Bool { error == nil && matched.isEmpty && warnings.isEmpty }
+
     /// Creates an empty partial result.
     public init() {}
 }

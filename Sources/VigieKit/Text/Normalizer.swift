@@ -626,6 +626,30 @@ private struct Builder {
         append(c, s, e, 1)
     }
 
+    /// How many of the eight bytes of `w` (in memory order) are ASCII letters before the first
+    /// that is not.
+    @inline(__always) static func leadingLetters(_ w: UInt64) -> Int {
+        let y = (w | 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F
+        let letter = (y &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(y &+ 0x0505_0505_0505_0505) & ~w & 0x8080_8080_8080_8080
+        let other = ~letter & 0x8080_8080_8080_8080
+        return other == 0 ? 8 : other.trailingZeroBitCount &>> 3
+    }
+
+    /// Writes the eight lower-cased bytes `x`, read at `k` in the input, at `n`: one store for
+    /// the bytes, one for their runs (1 each) and, with `origin`, two vector stores for the
+    /// origins. Bytes past the letters are written too and overwritten later (`count` says what
+    /// is valid), so there must be room for all eight.
+    @inline(__always) static func storeLetters(_ x: UInt64, at n: Int, from k: Int, _ bytes: UnsafeMutablePointer<UInt8>, _ runs: UnsafeMutablePointer<UInt8>,
+                                               _ origin: UnsafeMutablePointer<Int32>?, _ originEnd: UnsafeMutablePointer<Int32>) {
+        UnsafeMutableRawPointer(bytes + n).storeBytes(of: x, as: UInt64.self)
+        UnsafeMutableRawPointer(runs + n).storeBytes(of: 0x0101_0101_0101_0101 as UInt64, as: UInt64.self)
+        if let origin {
+            let o = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: k)) &+ SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+            UnsafeMutableRawPointer(origin + n).storeBytes(of: o, as: SIMD8<Int32>.self)
+            UnsafeMutableRawPointer(originEnd + n).storeBytes(of: o &+ 1, as: SIMD8<Int32>.self)
+        }
+    }
+
     /// Starts the token at `i` (an ASCII letter, outside a token) from one eight-byte load and
     /// returns where to go on, or returns `i` (having done nothing) near the end of the text.
     ///
@@ -638,10 +662,7 @@ private struct Builder {
     @inline(__always) mutating func startWord(_ input: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
         guard i &+ 8 <= input.count, count &+ 9 <= capacity else { return i }
         let w = UnsafeRawPointer(input.baseAddress! + i).loadUnaligned(as: UInt64.self)
-        let y = (w | 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F
-        let letter = (y &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(y &+ 0x0505_0505_0505_0505) & ~w & 0x8080_8080_8080_8080
-        let other = ~letter & 0x8080_8080_8080_8080
-        let length = other == 0 ? 8 : other.trailingZeroBitCount &>> 3
+        let length = Builder.leadingLetters(w)
         let x = w | 0x2020_2020_2020_2020
         // Letters before the first that repeats its neighbour (the first never does).
         let repeats = repeatsOn ? zeroBytes(x ^ (x &<< 8)) & ~0xFF : 0
@@ -650,13 +671,7 @@ private struct Builder {
         if count > 0 { append(0x20, s, s, 1) }
         let n = count
         tokenStart = n
-        UnsafeMutableRawPointer(bytes + n).storeBytes(of: x, as: UInt64.self)
-        UnsafeMutableRawPointer(runs + n).storeBytes(of: 0x0101_0101_0101_0101 as UInt64, as: UInt64.self)
-        if origins {
-            let o = SIMD8<Int32>(repeating: s) &+ SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
-            UnsafeMutableRawPointer(origin + n).storeBytes(of: o, as: SIMD8<Int32>.self)
-            UnsafeMutableRawPointer(originEnd + n).storeBytes(of: o &+ 1, as: SIMD8<Int32>.self)
-        }
+        Builder.storeLetters(x, at: n, from: i, bytes, runs, origins ? origin : nil, originEnd)
         count = n &+ bulk
         // What follows must end the token: ASCII, not a digit, not `$` or `@`.
         let next = UInt8(truncatingIfNeeded: w &>> UInt64((length & 7) &* 8))
@@ -694,7 +709,6 @@ private struct Builder {
         var previous: UInt8 = n > tokenStart ? bytes[n - 1] : 0
         var full = false
         let end = input.count
-        let iota = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
         while k < end {
             // Eight bytes at a time: the leading letters of the block, lower-cased with one OR,
             // written with one store each for the bytes and the runs and two vector stores for
@@ -703,10 +717,7 @@ private struct Builder {
             // what is valid), so there must be room for all eight.
             if wide, lowerCase, k &+ 8 <= end, n &+ 8 <= capacity {
                 let w = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
-                let y = (w | 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F
-                let letter = (y &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(y &+ 0x0505_0505_0505_0505) & ~w & 0x8080_8080_8080_8080
-                let other = ~letter & 0x8080_8080_8080_8080
-                let letters = other == 0 ? 8 : other.trailingZeroBitCount &>> 3
+                let letters = Builder.leadingLetters(w)
                 if letters > 0 {
                     let x = w | 0x2020_2020_2020_2020
                     let repeats = repeatsOn ? zeroBytes(x ^ (x &<< 8 | UInt64(previous))) : 0
@@ -714,14 +725,8 @@ private struct Builder {
                     // one goes through the byte-by-byte step below, which collapses it.
                     let bulk = repeats == 0 ? letters : min(letters, repeats.trailingZeroBitCount &>> 3)
                     if bulk > 0 {
-                        if n &- tokenStart < 8 { keyBytes(x, bulk, at: n) }
-                        UnsafeMutableRawPointer(bytes + n).storeBytes(of: x, as: UInt64.self)
-                        UnsafeMutableRawPointer(runs + n).storeBytes(of: 0x0101_0101_0101_0101 as UInt64, as: UInt64.self)
-                        if origins {
-                            let o = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: k)) &+ iota
-                            UnsafeMutableRawPointer(origin + n).storeBytes(of: o, as: SIMD8<Int32>.self)
-                            UnsafeMutableRawPointer(originEnd + n).storeBytes(of: o &+ 1, as: SIMD8<Int32>.self)
-                        }
+                        keyBytes(x, bulk, at: n)
+                        Builder.storeLetters(x, at: n, from: k, bytes, runs, origins ? origin : nil, originEnd)
                         previous = UInt8(truncatingIfNeeded: x &>> UInt64((bulk &- 1) &* 8))
                         n &+= bulk
                         k &+= bulk
