@@ -102,8 +102,8 @@ import Testing
     }
 
     /// Runs the stream through a runner. `chunks`: feed it through a pipe in reads of random
-    /// sizes (else from a file).
-    static func run(_ program: Program, _ lines: [Line], jobs: Int, batchLines: Int, chunks: UInt64? = nil) throws -> [UInt8] {
+    /// sizes (else from a file). `readBlock`: the runner's read size.
+    static func run(_ program: Program, _ lines: [Line], jobs: Int, batchLines: Int, chunks: UInt64? = nil, readBlock: Int = RunOptions().readBlockBytes) throws -> [UInt8] {
         var input: [UInt8] = []
         for l in lines {
             input += l.bytes
@@ -117,6 +117,7 @@ import Testing
         var o = RunOptions()
         o.jobs = jobs
         o.batchLines = batchLines
+        o.readBlockBytes = readBlock
         o.maxLineBytes = maxLineBytes
         let runner = StreamRunner(program: program, options: o)
         let end: RunEnd
@@ -203,6 +204,12 @@ import Testing
         #expect(four == one, "4 workers gave another output than 1")
         let piped = try Self.run(program, lines, jobs: 3, batchLines: 1 + rng.below(40), chunks: seed)
         #expect(piped == one, "the input cut into random reads gave another output")
+        // Read blocks shorter than most lines: lines (and too-long lines) span many blocks.
+        let block = 1 + rng.below(700)
+        let small = try Self.run(program, lines, jobs: 1, batchLines: 1 + rng.below(300), readBlock: block)
+        #expect(small == one, "reads of \(block) bytes gave another output")
+        let smallPiped = try Self.run(program, lines, jobs: 2, batchLines: 1 + rng.below(300), chunks: seed &+ 1, readBlock: block)
+        #expect(smallPiped == one, "reads of \(block) bytes from a pipe gave another output")
         let alone = StreamRunner(program: program, options: RunOptions())
         var differ = 0
         for (i, l) in lines.enumerated() where l.expect != .error("line_too_long") {
@@ -233,6 +240,9 @@ import Testing
         #expect(four == one, "4 workers gave another output than 1")
         let piped = try Self.run(program, lines, jobs: 2, batchLines: 1 + rng.below(40), chunks: seed)
         #expect(piped == one, "the input cut into random reads gave another output")
+        let block = 1 + rng.below(700)
+        let small = try Self.run(program, lines, jobs: 2, batchLines: 1 + rng.below(300), readBlock: block)
+        #expect(small == one, "reads of \(block) bytes gave another output")
         // The state mattered: a window fired (the bad buzz escalation, then `once per` drops).
         #expect(String(decoding: one, as: UTF8.self).contains(#""team":"crise""#))
     }

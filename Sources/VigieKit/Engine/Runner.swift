@@ -112,6 +112,10 @@ public struct RunOptions: Sendable {
     public var jobs = 1
     /// Lines per batch handed to a worker.
     public var batchLines = 1024
+    /// Bytes asked for by each read of the input. Lines are evaluated where they were read (a
+    /// batch shares the block), so a block small enough for the core's second-level cache is
+    /// still there when its lines are parsed. A line longer than a block gets a bigger one.
+    public var readBlockBytes = 1 << 18
     /// Measure per-rule counts and time.
     public var profile = false
     /// The regex budget of each comment.
@@ -403,7 +407,7 @@ public final class StreamRunner {
         let end = readBatches(input, start: current, abandoned: { false }) { b in
             adopt(b.generation, line: b.firstLine)
             var out: [UInt8] = []
-            out.reserveCapacity(b.data.count / 2 + 4096)
+            out.reserveCapacity(max(0, b.ranges.last!.upperBound - b.ranges[0].lowerBound) / 2 + 4096)
             b.data.withUnsafeBufferPointer { data in
                 for (k, r) in b.ranges.enumerated() {
                     let n = b.firstLine + k
@@ -577,12 +581,19 @@ public final class StreamRunner {
         }
     }
 
-    /// Cuts the input into batches of lines. A batch ends after `batchLines` lines or when a
-    /// read returned everything the input had ready. `body` returns false to stop reading.
-    /// Rules offered through ``control`` are taken when a batch is handed over.
+    /// Cuts the input into batches of lines. A batch ends after `batchLines` lines, at the end
+    /// of a read block, or when a read returned everything the input had ready. `body` returns
+    /// false to stop reading. Rules offered through ``control`` are taken when a batch is handed
+    /// over.
+    ///
+    /// Each read goes into a new block that the batches of its lines share: lines are not copied
+    /// (only an unfinished last line is, to the start of the next block). In a serial run the
+    /// block is freed before the next one is allocated, so the allocator hands the same memory
+    /// back, still in cache.
     func readBatches(_ fd: Int32, start: Generation, abandoned: () -> Bool, _ body: (Batch) -> Bool) -> RunEnd {
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        var pending: [UInt8] = []
+        let blockSize = max(1, options.readBlockBytes)
+        var block: [UInt8] = []
+        var carry: [UInt8] = []  // an unfinished line, moved to the start of the next block
         var skipping = false  // inside a line longer than the limit
         var skippedBytes = 0
         var lineNumber = 0
@@ -593,76 +604,81 @@ public final class StreamRunner {
             guard !batch.ranges.isEmpty else { return true }
             if let p = control.takeOffer() { generation = Generation(program: p, options: options) }
             batch.generation = generation
+            batch.data = block
             let ok = body(batch)
             batch = Batch(generation: generation)
             batch.firstLine = lineNumber + 1
             return ok
         }
-        func addLine(_ bytes: ArraySlice<UInt8>) {
-            let s = batch.data.count
-            batch.data += bytes
-            batch.ranges.append(s..<batch.data.count)
-        }
         func addTooLong(_ size: Int) {
             batch.tooLong[batch.ranges.count] = size
-            batch.ranges.append(batch.data.count..<batch.data.count)
+            batch.ranges.append(0..<0)
         }
         while true {
             if waitForInput(fd, abandoned) {
                 // The lines already read are answered; an unfinished last line is not.
                 _ = emit()
-                return .stopped(signal: control.stopRequest ?? 0, partialBytes: skipping ? skippedBytes : pending.count)
+                return .stopped(signal: control.stopRequest ?? 0, partialBytes: skipping ? skippedBytes : carry.count)
             }
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            // A new block (the last one may still be read by batches in flight), the unfinished
+            // line first; at least twice that line, so a long line keeps making progress.
+            block = []
+            let capacity = max(blockSize, carry.count * 2)
+            block = [UInt8](unsafeUninitializedCapacity: capacity) { b, count in
+                _ = b.initialize(from: carry)
+                count = capacity
+            }
+            let kept = carry.count
+            var n: Int
+            repeat { n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress! + kept, capacity - kept) } } while n < 0 && errno == EINTR
             if n < 0 {
-                if errno == EINTR { continue }
                 let e = errno
                 _ = emit()
                 return .readFailed(errno: e)
             }
             if n == 0 { break }
-            var start = 0
-            while start < n {
-                let newline: Int? = buffer.withUnsafeBytes { raw in
-                    guard let hit = memchr(raw.baseAddress! + start, 0x0A, n - start) else { return nil }
+            carry.removeAll(keepingCapacity: true)
+            let end = kept + n
+            var lineStart = 0
+            var scanFrom = kept  // the carried bytes hold no line end
+            while scanFrom < end {
+                let newline: Int? = block.withUnsafeBytes { raw in
+                    guard let hit = memchr(raw.baseAddress! + scanFrom, 0x0A, end - scanFrom) else { return nil }
                     return raw.baseAddress!.distance(to: UnsafeRawPointer(hit))
                 }
                 guard let nl = newline else { break }
                 lineNumber += 1
                 if skipping {
-                    addTooLong(skippedBytes + nl - start)
+                    addTooLong(skippedBytes + nl - lineStart)
                     skipping = false
                     skippedBytes = 0
-                } else if pending.isEmpty {
-                    if nl - start > options.maxLineBytes { addTooLong(nl - start) } else { addLine(buffer[start..<nl]) }
+                } else if nl - lineStart > options.maxLineBytes {
+                    addTooLong(nl - lineStart)
                 } else {
-                    pending += buffer[start..<nl]
-                    if pending.count > options.maxLineBytes { addTooLong(pending.count) } else { addLine(pending[...]) }
-                    pending.removeAll(keepingCapacity: true)
+                    batch.ranges.append(lineStart..<nl)
                 }
-                start = nl + 1
+                lineStart = nl + 1
+                scanFrom = lineStart
                 if batch.ranges.count >= options.batchLines, !emit() { return .endOfInput }
             }
-            if start < n {
-                if skipping {
-                    skippedBytes += n - start
-                } else {
-                    pending += buffer[start..<n]
-                    if pending.count > options.maxLineBytes {
-                        skipping = true
-                        skippedBytes = pending.count
-                        pending = []
-                    }
-                }
+            if skipping {
+                skippedBytes += end - lineStart
+            } else if end - lineStart > options.maxLineBytes {
+                skipping = true
+                skippedBytes = end - lineStart
+            } else {
+                carry += block[lineStart..<end]
             }
-            if n < buffer.count, !emit() { return .endOfInput }
+            // Every batch ends with its block (the next read goes into a new one).
+            if !emit() { return .endOfInput }
         }
         if skipping {
             lineNumber += 1
             addTooLong(skippedBytes)
-        } else if !pending.isEmpty {
+        } else if !carry.isEmpty {
             lineNumber += 1
-            addLine(pending[...])
+            block = carry
+            batch.ranges.append(0..<carry.count)
         }
         _ = emit()
         return .endOfInput
