@@ -185,28 +185,36 @@ public final class Evaluator {
     /// ``StateStage/finish(_:trace:)`` completes it in input order.
     public func partial<C: Collection>(line: C, trace: Trace? = nil) -> Partial where C.Element == UInt8 {
         var p = Partial()
+        partial(line: line, trace: trace, into: &p)
+        return p
+    }
+
+    /// ``partial(line:trace:)`` into `p`, emptied first: a caller that keeps one `Partial` from
+    /// one line to the next reuses its room.
+    func partial<C: Collection>(line: C, trace: Trace?, into p: inout Partial) where C.Element == UInt8 {
+        p.reset()
         do {
             try doc.parse(line)
         } catch {
+            p.id = nil
             p.error = (error.message.hasPrefix("a comment must be") ? "not_object" : "invalid_json", error.description)
-            return p
+            return
         }
         // One copy of the document for the hot path: reading `self.doc` in each call would
         // retain and release its arrays every time (atomic operations, shared between cores).
         let d = doc
-        if let n = d.member(d.root, "id") { p.id = Array(d.raw(n)) }
+        if let n = d.member(d.root, "id") { d.withRaw(n) { p.setID($0) } } else { p.setID(nil) }
         // Only for the error messages: not built for every comment.
         var field: String { textPath.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".") }
         guard let t = d.lookup(UnsafeBufferPointer(textKeys)) else {
             p.error = ("no_text", "the comment has no `\(field)` field")
-            return p
+            return
         }
         guard d.kind(t) == .string else {
             p.error = ("no_text", "the `\(field)` field is \(d.kind(t)), not a string")
-            return p
+            return
         }
         decide(textNode: t, in: d, trace: trace, into: &p)
-        return p
     }
 
     func decide(textNode: Int, in doc: JSONDocument, trace: Trace?, into p: inout Partial) {
@@ -278,7 +286,7 @@ public final class Evaluator {
                 ? "\(cutoffs) regexes were cut off by their limit" : "its regexes ran for more than \(budget.milliseconds) ms"
             warnings.append("regex budget spent (\(why)): \(skippedRegexes) more regex\(skippedRegexes == 1 ? " was" : "es were") skipped and count\(skippedRegexes == 1 ? "s" : "") as not matched")
         }
-        p.warnings = warnings
+        if !warnings.isEmpty { p.warnings = warnings }
     }
 
     func evaluateCandidates(_ p: inout Partial) {

@@ -174,6 +174,13 @@ public struct JSONDocument {
         return bytes[Int(n.start)..<Int(n.end)]
     }
 
+    /// Calls `body` with a node's JSON text, as ``raw(_:)`` gives it, read in place.
+    func withRaw<R>(_ node: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let n = nodes[node]
+        let range = n.kind == .string ? Int(n.start - 1)..<Int(n.end + 1) : Int(n.start)..<Int(n.end)
+        return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+
     /// The children of an array or object node.
     public func children(_ node: Int) -> [Int] {
         var out: [Int] = []

@@ -280,32 +280,40 @@ public final class StreamRunner {
         return out
     }
 
-    /// ``process(line:number:)``, appending the output line to `out`.
-    func decide(line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout [UInt8]) {
+    /// ``process(line:number:)``, appending the output line to `out`; `p` is room reused from
+    /// one line to the next.
+    func decide(line: UnsafeBufferPointer<UInt8>, number: Int, _ p: inout Partial, into out: inout [UInt8]) {
         let trace = options.explain ? Trace() : nil
-        let (p, explain) = Self.phaseOne(evaluator, line, number, trace)
+        let explain = Self.phaseOne(evaluator, line, number, trace, into: &p)
         finish(p, number, explain, into: &out)
     }
 
-    /// The stateless phase for one line: error checks that need no JSON, then ``Evaluator/partial(line:trace:)``.
-    /// The line is read in place (a slice of an array would be reference counted per line).
-    static func phaseOne(_ ev: Evaluator, _ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ trace: Trace?) -> (Partial, [UInt8]?) {
+    /// ``process(line:number:)``, appending the output line to `out`.
+    func decide(line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout [UInt8]) {
+        var p = Partial()
+        decide(line: line, number: number, &p, into: &out)
+    }
+
+    /// The stateless phase for one line into `p`: error checks that need no JSON, then
+    /// ``Evaluator/partial(line:trace:)``; returns the explain trace, if asked for. The line is
+    /// read in place (a slice of an array would be reference counted per line).
+    static func phaseOne(_ ev: Evaluator, _ line: UnsafeBufferPointer<UInt8>, _ number: Int, _ trace: Trace?, into p: inout Partial) -> [UInt8]? {
         var body = line
         if body.last == 0x0D { body = UnsafeBufferPointer(rebasing: body.dropLast()) }
         if number == 1, body.starts(with: [0xEF, 0xBB, 0xBF]) { body = UnsafeBufferPointer(rebasing: body.dropFirst(3)) }
         if body.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-            var p = Partial()
+            p = Partial()
             p.error = ("empty_line", "empty line")
-            return (p, nil)
+            return nil
         }
-        let p = ev.partial(line: body, trace: trace)
-        guard let trace, p.error == nil else { return (p, nil) }
+        ev.partial(line: body, trace: trace, into: &p)
+        guard let trace, p.error == nil else { return nil }
         // The explain trace of the stateless phase (stateful rules are decided later).
         var d = Decision()
         d.lang = p.lang
         d.langDetected = p.langDetected
         d.apply(p.matched, of: ev.program.rules)
-        return (p, Explainer(evaluator: ev, decision: d, trace: trace).json())
+        return Explainer(evaluator: ev, decision: d, trace: trace).json()
     }
 
     /// The sequential phase for one line: state, precedence, encoding, counts. `line` is the
@@ -408,10 +416,11 @@ public final class StreamRunner {
             adopt(b.generation, line: b.firstLine)
             var out: [UInt8] = []
             out.reserveCapacity(max(0, b.ranges.last!.upperBound - b.ranges[0].lowerBound) / 2 + 4096)
+            var p = Partial()
             b.data.withUnsafeBufferPointer { data in
                 for (k, r) in b.ranges.enumerated() {
                     let n = b.firstLine + k
-                    if !b.tooLong.isEmpty, let size = b.tooLong[k] { out += tooLong(n, size) } else { decide(line: UnsafeBufferPointer(rebasing: data[r]), number: n, into: &out) }
+                    if !b.tooLong.isEmpty, let size = b.tooLong[k] { out += tooLong(n, size) } else { decide(line: UnsafeBufferPointer(rebasing: data[r]), number: n, &p, into: &out) }
                 }
             }
             if let e = Self.writeAll(out, output) {
@@ -471,8 +480,9 @@ public final class StreamRunner {
                         let decideHere = !opts.explain && !ev.program.isStateful
                         if decideHere, encoder.rulesVersion != b.generation.version { encoder.rulesVersion = b.generation.version }
                         let data = b.data
+                        var p = Partial()
                         for (k, r) in b.ranges.enumerated() where b.tooLong.isEmpty || b.tooLong[k] == nil {
-                            let (p, e) = data.withUnsafeBufferPointer { StreamRunner.phaseOne(ev, UnsafeBufferPointer(rebasing: $0[r]), b.firstLine + k, opts.explain ? Trace() : nil) }
+                            let e = data.withUnsafeBufferPointer { StreamRunner.phaseOne(ev, UnsafeBufferPointer(rebasing: $0[r]), b.firstLine + k, opts.explain ? Trace() : nil, into: &p) }
                             if decideHere {
                                 b.encodedStart.append(b.encoded.count)
                                 if p.isQuiet {

@@ -31,6 +31,32 @@ public struct Partial: Sendable {
 
     /// Creates an empty partial result.
     public init() {}
+
+    /// Empties it for the next comment, keeping the room of its id and matched rules (a worker
+    /// reuses one per line: no allocation, no reference counting in the steady state).
+    mutating func reset() {
+        error = nil
+        lang = ""
+        langDetected = false
+        matched.removeAll(keepingCapacity: true)
+        if !frontier.isEmpty { frontier.removeAll(keepingCapacity: true) }
+        if !keys.isEmpty { keys.removeAll(keepingCapacity: true) }
+        time = nil
+        textHash = 0
+        if !replies.isEmpty { replies.removeAll(keepingCapacity: true) }
+        if !warnings.isEmpty { warnings.removeAll() }
+    }
+
+    /// Sets ``id`` to `bytes` (nil for none), reusing its room.
+    mutating func setID(_ bytes: UnsafeRawBufferPointer?) {
+        guard let bytes else {
+            id = nil
+            return
+        }
+        if id == nil { id = [] }
+        id!.removeAll(keepingCapacity: true)
+        id!.append(contentsOf: bytes)
+    }
 }
 
 /// The sequential stage of evaluation: event-time windows, `repeats`, `once per` and reply

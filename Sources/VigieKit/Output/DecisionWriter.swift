@@ -55,8 +55,8 @@ public struct DecisionWriter {
     }
 
     /// Appends to `out` the line of a decision with nothing in it (no rule matched, no warning):
-    /// what ``decisionLine(line:id:decision:trace:)`` writes for an empty ``Decision``, in a
-    /// few copies of fixed pieces (the most common line of all).
+    /// what ``decisionLine(line:id:decision:trace:)`` writes for an empty ``Decision`` (the most
+    /// common line of all), built from fixed pieces in one buffer and appended once.
     mutating func quietLine(line: Int, id: [UInt8]?, lang: String, into out: inout [UInt8]) {
         if quietVersion != rulesVersion {
             // `,"rules_version":"…","lang":`, rebuilt when the rules change.
@@ -68,15 +68,53 @@ public struct DecisionWriter {
             quietMiddle = Array(v.bytes.dropFirst(#"{"line":null"#.utf8.count))
             quietVersion = rulesVersion
         }
-        out.append(contentsOf: #"{"line":"#.utf8)
-        JSONWriter.appendInt(line, to: &out)
-        out.append(contentsOf: #","id":"#.utf8)
-        if let id { out += id } else { out.append(contentsOf: "null".utf8) }
-        out += quietMiddle
-        var l = lang
-        l.withUTF8 { JSONWriter.appendQuoted($0, to: &out) }
-        out.append(contentsOf: #","actions":[],"tags":[],"rules":[]}"#.utf8)
-        out.append(0x0A)
+        var lang = lang
+        lang.withUTF8 { l in
+            // A language is a short code; one that would need escaping goes through the quoting.
+            let plain = l.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }
+            let head: StaticString = #"{"line":"#, idKey: StaticString = #","id":"#, tail: StaticString = #","actions":[],"tags":[],"rules":[]}"#
+            let size = head.utf8CodeUnitCount + 20 + idKey.utf8CodeUnitCount + max(4, id?.count ?? 0) + quietMiddle.count + 6 * l.count + 2
+                + tail.utf8CodeUnitCount + 1
+            /// Writes the line at `base` (room for `size` bytes) and returns its length.
+            func build(_ base: UnsafeMutablePointer<UInt8>) -> Int {
+                var p = base
+                func put(_ s: StaticString) {
+                    p.update(from: s.utf8Start, count: s.utf8CodeUnitCount)
+                    p += s.utf8CodeUnitCount
+                }
+                func put(_ b: UnsafeBufferPointer<UInt8>) {
+                    if let a = b.baseAddress { p.update(from: a, count: b.count) }
+                    p += b.count
+                }
+                put(head)
+                p += JSONWriter.writeInt(line, at: p)
+                put(idKey)
+                if let id { id.withUnsafeBufferPointer { put($0) } } else { put("null") }
+                quietMiddle.withUnsafeBufferPointer { put($0) }
+                if plain {
+                    p.pointee = 0x22
+                    p += 1
+                    put(UnsafeBufferPointer(rebasing: l[...]))
+                    p.pointee = 0x22
+                    p += 1
+                } else {
+                    var q: [UInt8] = []
+                    JSONWriter.appendQuoted(l, to: &q)
+                    q.withUnsafeBufferPointer { put($0) }
+                }
+                put(tail)
+                p.pointee = 0x0A
+                return base.distance(to: p) + 1
+            }
+            if size <= 512 {
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 512) { out.append(contentsOf: UnsafeBufferPointer(start: $0.baseAddress!, count: build($0.baseAddress!))) }
+            } else {
+                // A long id.
+                let room = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+                defer { room.deallocate() }
+                out.append(contentsOf: UnsafeBufferPointer(start: room, count: build(room)))
+            }
+        }
     }
 
     /// The rules version `quietMiddle` was built for, and the piece itself.

@@ -92,9 +92,17 @@ public struct JSONWriter {
         JSONWriter.appendInt(v, to: &bytes)
     }
 
-    /// Appends the decimal digits of `v`: written from the last into a small buffer (division by
-    /// the constant 10 compiles to a multiplication), then copied once; no string is built.
+    /// Appends the decimal digits of `v` (see ``writeInt(_:at:)``).
     static func appendInt(_ v: Int, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
+            out.append(contentsOf: UnsafeBufferPointer(start: buf.baseAddress!, count: writeInt(v, at: buf.baseAddress!)))
+        }
+    }
+
+    /// Writes the decimal digits of `v` at `p` (room for 20 bytes) and returns how many: written
+    /// from the last into a small buffer (division by the constant 10 compiles to a
+    /// multiplication), then moved once; no string is built.
+    @inline(__always) static func writeInt(_ v: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
             var m = v.magnitude
             var k = 20
@@ -104,8 +112,13 @@ public struct JSONWriter {
                 buf[k] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: r)
                 m = q
             } while m > 0
-            if v < 0 { out.append(UInt8(ascii: "-")) }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[k..<20]))
+            var n = 0
+            if v < 0 {
+                p.pointee = UInt8(ascii: "-")
+                n = 1
+            }
+            (p + n).update(from: buf.baseAddress! + k, count: 20 - k)
+            return n + 20 - k
         }
     }
 
