@@ -167,16 +167,18 @@ func substringsInsideRuns(_ c: (String, String, Bool)) throws {
 
 /// The normalizer's two paths for ASCII letters.
 struct NormalizerPathTests {
-    /// The eight-bytes-at-a-time path for ASCII letters gives exactly what the byte-by-byte
-    /// path gives — bytes, origins, runs (and the same bytes and runs when origins are not
-    /// kept) — on random texts mixing upper and lower case, doubled
-    /// letters, long words, leetspeak, spaced letters, accents, emoji and punctuation, for every
-    /// stage set that keeps case folding (the only one it runs for) and one that does not.
+    /// The eight-bytes-at-a-time path for ASCII letters (with the Latin letters of two bytes
+    /// read in the same run) gives exactly what the byte-by-byte path gives — bytes, origins,
+    /// runs, language evidence (and the same bytes and runs when origins are not kept) — on
+    /// random texts mixing upper and lower case, doubled letters, long words, leetspeak, spaced
+    /// letters, accents, emoji and punctuation, for every stage set that keeps case folding (the
+    /// only one it runs for) and one that does not.
     @Test func wideLetterRunsAgreeWithTheByteByBytePath() {
         var rng = SplitMix64(state: 7)
         let pieces = ["a", "b", "Z", "ee", "LL", "sss", "Hello", "WORLD", "coffee", "Mississippi", "abcdefghijklmnop", "aaaaaaaaaaaa",
                       "AbCdEfGhIjKl", "f00", "b@rr", "n.a.z.e", "été", "ÇA", "😀", " ", "  ", ",", "!", "-", "4", "x", "qu'il", "\u{200B}", "Ⅻ",
-                      "très", "aujourd'hui", "l'", "x1", "Tu$", "ab@", "commande", "é"]
+                      "très", "aujourd'hui", "l'", "x1", "Tu$", "ab@", "commande", "é", "ÉTÉ", "señor", "ça", "œuvre", "straße", "eé", "Éé",
+                      "¿", "«", "ł", "Ÿ", "\u{00A0}", "rivière", "cafe\u{0301}"]
         let stageSets: [NormalizationStages] = [.all, .minimal, NormalizationStages.all.subtracting(.repeats), NormalizationStages.all.subtracting(.caseFold)]
         for stages in stageSets {
             var wide = Normalizer(stages: stages)
@@ -194,6 +196,9 @@ struct NormalizerPathTests {
                 var c = NormalizedText()
                 wide.normalize(Array(text.utf8), into: &c, origins: false, languages: true)
                 #expect(c.bytes == a.bytes && c.runs == a.runs && !c.hasOrigins && c.origin.isEmpty, "\(text) \(stages)")
+                var d = NormalizedText()
+                narrow.normalize(Array(text.utf8), into: &d, origins: false, languages: true)
+                #expect(c.languages == d.languages, "\(text) \(stages)")
             }
         }
     }

@@ -98,6 +98,8 @@ public final class Evaluator {
     let regexes: [Unmanaged<Regex>]
     /// This evaluator's own copy (see `flat`).
     let statefulReplyRules: [Int32]
+    /// Whether each rule has a `reply` action (the others have no template to render).
+    let replies: [Bool]
     /// Field paths read on every comment, this evaluator's own copies (see above).
     let idPath: [[UInt8]] = [Array("id".utf8)]
     let namePath: [[UInt8]] = [Array("name".utf8)]
@@ -150,6 +152,7 @@ public final class Evaluator {
         automaton = Unmanaged.passUnretained(program.automaton)
         regexes = program.regexes.map { Unmanaged.passUnretained($0.regex) }
         statefulReplyRules = program.statefulReplyRules.map { $0 }
+        replies = program.rules.map { r in r.actions.contains { $0.kind == .reply } }
         langs = program.langs.map { String($0) }
     }
 
@@ -279,8 +282,12 @@ public final class Evaluator {
             }
         }
         // Render the replies that may go out: those of matched rules and of stateful rules.
-        for i in p.matched { renderReplies(Int(i), &p) }
-        for i in statefulReplyRules { renderReplies(Int(i), &p) }
+        if !p.matched.isEmpty {
+            for i in p.matched where replies[Int(i)] { renderReplies(Int(i), &p) }
+        }
+        if !statefulReplyRules.isEmpty {
+            for i in statefulReplyRules { renderReplies(Int(i), &p) }
+        }
         if skippedRegexes > 0 {
             let why = cutoffs >= budget.maxCutoffs
                 ? "\(cutoffs) regexes were cut off by their limit" : "its regexes ran for more than \(budget.milliseconds) ms"

@@ -52,10 +52,18 @@ public struct JSONDocument {
         bytes.append(contentsOf: line)
         nodes.removeAll(keepingCapacity: true)
         let depth = maxDepth
-        try bytes.withUnsafeBufferPointer { (buffer) throws(ParseError) in
-            var p = Parsing(bytes: buffer, maxDepth: depth)
-            try p.run(into: &nodes)
+        var failure: ParseError?
+        bytes.withUnsafeBufferPointer { buffer in
+            // Nodes are written to room on the stack (a comment has a handful), then copied
+            // once: appending to the array would check its uniqueness and capacity per node.
+            withUnsafeTemporaryAllocation(of: Node.self, capacity: Parsing.stackNodes) { room in
+                var p = Parsing(bytes: buffer, maxDepth: depth, room: room.baseAddress!)
+                do throws(ParseError) { try p.run() } catch { failure = error }
+                nodes.append(contentsOf: UnsafeBufferPointer(start: p.out, count: p.count))
+                p.freeRoom()
+            }
         }
+        if let failure { throw failure }
     }
 
     // MARK: - Reading
@@ -280,24 +288,51 @@ private struct Parsing {
     let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
     var i = 0
+    /// The nodes written so far: `count` of them at `out`, which has room for `capacity`. It
+    /// starts as the caller's room on the stack and moves to the heap if a line needs more.
+    var out: UnsafeMutablePointer<JSONDocument.Node>
+    var count = 0
+    var capacity = Parsing.stackNodes
+    var onHeap = false
+    static let stackNodes = 16
 
-    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, room: UnsafeMutablePointer<JSONDocument.Node>) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        out = room
+    }
+
+    mutating func append(_ n: JSONDocument.Node) {
+        if count == capacity {
+            let bigger = UnsafeMutablePointer<JSONDocument.Node>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: out, count: count)
+            if onHeap { out.deallocate() }
+            out = bigger
+            capacity *= 2
+            onHeap = true
+        }
+        (out + count).initialize(to: n)
+        count += 1
+    }
+
+    /// Frees the room taken on the heap, if any (after the nodes were copied out).
+    mutating func freeRoom() {
+        if onHeap { out.deallocate() }
+        onHeap = false
     }
 
     typealias Err = JSONDocument.ParseError
 
-    mutating func run(into nodes: inout [JSONDocument.Node]) throws(Err) {
+    mutating func run() throws(Err) {
         skipSpace()
         guard i < bytes.count else { throw Err(offset: 0, message: "empty line") }
         guard bytes[i] == UInt8(ascii: "{") else {
             let what = bytes[i] == UInt8(ascii: "[") ? "an array" : "not an object"
-            _ = try value(into: &nodes, depth: 0)
+            _ = try value(depth: 0)
             skipSpace()
             throw Err(offset: 0, message: "a comment must be a JSON object, this line is \(what)")
         }
-        _ = try value(into: &nodes, depth: 0)
+        _ = try value(depth: 0)
         skipSpace()
         if i < bytes.count { throw Err(offset: i, message: "unexpected data after the JSON object") }
     }
@@ -309,15 +344,15 @@ private struct Parsing {
         }
     }
 
-    mutating func value(into nodes: inout [JSONDocument.Node], depth: Int) throws(Err) -> Int {
+    mutating func value(depth: Int) throws(Err) -> Int {
         skipSpace()
         guard i < bytes.count else { throw Err(offset: i, message: "unexpected end of line") }
-        let index = nodes.count
+        let index = count
         let c = bytes[i]
         switch c {
         case UInt8(ascii: "{"):
             guard depth < maxDepth else { throw Err(offset: i, message: "JSON nested deeper than \(maxDepth) levels") }
-            nodes.append(.init(kind: .object, start: Int32(i)))
+            append(.init(kind: .object, start: Int32(i)))
             i += 1
             skipSpace()
             var last = -1
@@ -331,11 +366,11 @@ private struct Parsing {
                     skipSpace()
                     guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw Err(offset: i, message: "expected `:` after a key") }
                     i += 1
-                    let child = try value(into: &nodes, depth: depth + 1)
-                    nodes[child].keyStart = Int32(ks)
-                    nodes[child].keyEnd = Int32(ke)
-                    nodes[child].keyEscaped = kesc
-                    if last < 0 { nodes[index].firstChild = Int32(child) } else { nodes[last].next = Int32(child) }
+                    let child = try value(depth: depth + 1)
+                    out[child].keyStart = Int32(ks)
+                    out[child].keyEnd = Int32(ke)
+                    out[child].keyEscaped = kesc
+                    if last < 0 { out[index].firstChild = Int32(child) } else { out[last].next = Int32(child) }
                     last = child
                     skipSpace()
                     guard i < bytes.count else { throw Err(offset: i, message: "unterminated object") }
@@ -350,10 +385,10 @@ private struct Parsing {
                     throw Err(offset: i, message: "expected `,` or `}` in object")
                 }
             }
-            nodes[index].end = Int32(i)
+            out[index].end = Int32(i)
         case UInt8(ascii: "["):
             guard depth < maxDepth else { throw Err(offset: i, message: "JSON nested deeper than \(maxDepth) levels") }
-            nodes.append(.init(kind: .array, start: Int32(i)))
+            append(.init(kind: .array, start: Int32(i)))
             i += 1
             skipSpace()
             var last = -1
@@ -361,8 +396,8 @@ private struct Parsing {
                 i += 1
             } else {
                 while true {
-                    let child = try value(into: &nodes, depth: depth + 1)
-                    if last < 0 { nodes[index].firstChild = Int32(child) } else { nodes[last].next = Int32(child) }
+                    let child = try value(depth: depth + 1)
+                    if last < 0 { out[index].firstChild = Int32(child) } else { out[last].next = Int32(child) }
                     last = child
                     skipSpace()
                     guard i < bytes.count else { throw Err(offset: i, message: "unterminated array") }
@@ -377,15 +412,15 @@ private struct Parsing {
                     throw Err(offset: i, message: "expected `,` or `]` in array")
                 }
             }
-            nodes[index].end = Int32(i)
+            out[index].end = Int32(i)
         case UInt8(ascii: "\""):
             let (s, e, esc) = try stringBody()
-            nodes.append(.init(kind: .string, start: Int32(s), end: Int32(e), escaped: esc))
+            append(.init(kind: .string, start: Int32(s), end: Int32(e), escaped: esc))
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
             for (word, kind, b) in [("true", JSONDocument.Kind.bool, true), ("false", .bool, false), ("null", .null, false)] {
                 let w = Array(word.utf8)
                 if i + w.count <= bytes.count, Array(bytes[i..<i + w.count]) == w {
-                    nodes.append(.init(kind: kind, start: Int32(i), end: Int32(i + w.count), boolValue: b))
+                    append(.init(kind: kind, start: Int32(i), end: Int32(i + w.count), boolValue: b))
                     i += w.count
                     return index
                 }
@@ -411,7 +446,7 @@ private struct Parsing {
                 while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
                 guard i > f else { throw Err(offset: i, message: "digit expected in exponent") }
             }
-            nodes.append(.init(kind: .number, start: Int32(s), end: Int32(i)))
+            append(.init(kind: .number, start: Int32(s), end: Int32(i)))
         }
         return index
     }

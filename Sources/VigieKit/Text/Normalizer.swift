@@ -137,6 +137,10 @@ final class ScalarTable: @unchecked Sendable {
     let foldCount: UnsafeMutablePointer<UInt8>
     /// Every letter's folded bytes, end to end.
     let folds: UnsafeMutablePointer<UInt8>
+    /// For each scalar of U+0080–U+017F (at `scalar - 0x80`): the one ASCII letter it folds to
+    /// when it is a letter that folds to exactly one (`é` → `e`), else 0. Such letters are read
+    /// inside a run of ASCII letters (see `Builder.asciiLetters`).
+    let latin: UnsafeMutablePointer<UInt8>
     static let limit = 0x3000
     static let kindLetter: UInt8 = 0, kindDigit: UInt8 = 1, kindSymbol: UInt8 = 2, kindIgnore: UInt8 = 3, kindSeparator: UInt8 = 4
 
@@ -167,6 +171,11 @@ final class ScalarTable: @unchecked Sendable {
         }
         folds = .allocate(capacity: max(1, bytes.count))
         folds.initialize(from: bytes, count: bytes.count)
+        latin = .allocate(capacity: 0x100)
+        for v in 0x80..<0x180 {
+            let f = foldCount[v] == 1 ? bytes[Int(foldStart[v])] : 0
+            latin[v - 0x80] = kinds[v] == ScalarTable.kindLetter && Builder.isLetter(f) ? f : 0
+        }
     }
 
     deinit {
@@ -174,6 +183,7 @@ final class ScalarTable: @unchecked Sendable {
         foldStart.deallocate()
         foldCount.deallocate()
         folds.deallocate()
+        latin.deallocate()
     }
 
     static let lock = NSLock()
@@ -310,7 +320,9 @@ final class ScalarTable: @unchecked Sendable {
 public struct Normalizer: @unchecked Sendable {
     /// The stages applied.
     public let stages: NormalizationStages
-    let table: ScalarTable
+    /// Not reference counted: every table is kept for the life of the process by
+    /// ``ScalarTable/shared(_:)``, and a normalizer is copied on every call from a class.
+    unowned(unsafe) let table: ScalarTable
     /// Whether runs of ASCII letters are read eight bytes at a time (tests turn it off to compare
     /// with the byte-by-byte path).
     var wide = true
@@ -320,6 +332,7 @@ public struct Normalizer: @unchecked Sendable {
     let foldStart: UnsafeMutablePointer<UInt32>
     let foldCount: UnsafeMutablePointer<UInt8>
     let folds: UnsafeMutablePointer<UInt8>
+    let latin: UnsafeMutablePointer<UInt8>
     let languageTables = LanguageDetector.tables
 
     /// Creates a normalizer with the given stages (all by default).
@@ -330,6 +343,7 @@ public struct Normalizer: @unchecked Sendable {
         foldStart = table.foldStart
         foldCount = table.foldCount
         folds = table.folds
+        latin = table.latin
     }
 
     @inline(__always) static func leet(_ c: UInt8) -> UInt8? {
@@ -366,7 +380,7 @@ public struct Normalizer: @unchecked Sendable {
                 out.scratch!.high = known
             }
             let m = out.scratch!
-            var b = Builder(stages: stages, bytes: m.bytes, origin: m.origin, originEnd: m.originEnd, runs: m.runs, capacity: m.capacity)
+            var b = Builder(stages: stages, bytes: m.bytes, origin: m.origin, originEnd: m.originEnd, runs: m.runs, capacity: m.capacity, latin: latin)
             b.wide = wide
             b.origins = origins
             b.scoring = languages
@@ -428,6 +442,12 @@ public struct Normalizer: @unchecked Sendable {
                 } else {
                     b.separator(c)
                 }
+                continue
+            }
+            // A Latin letter of two bytes that folds to one ASCII letter (`é`, `ñ`, `ç`): read
+            // with the ASCII letters around it, as one run.
+            if b.wide, c &- 0xC2 < 4, i &+ 1 < end, input[i &+ 1] & 0xC0 == 0x80, latin[Int(c & 0x1F) &<< 6 | Int(input[i &+ 1] & 0x3F) &- 0x80] != 0 {
+                i = b.asciiLetters(input, from: i, lowerCase: lowerASCII)
                 continue
             }
             let (decoded, n) = decodeScalar(input, at: i)
@@ -541,6 +561,8 @@ private struct Builder {
     /// Whether each finished word is scored for language detection, into `score`.
     var scoring = false
     var tables = LanguageDetector.tables
+    /// See ``ScalarTable/latin``.
+    let latin: UnsafeMutablePointer<UInt8>
     var score = LanguageScore()
     /// The current token's first eight bytes as one integer, kept as they are written: reading
     /// them back from memory right after byte-sized stores would stall on store forwarding.
@@ -563,7 +585,7 @@ private struct Builder {
     var singlesStart = 0
 
     init(stages: NormalizationStages, bytes: UnsafeMutablePointer<UInt8>, origin: UnsafeMutablePointer<Int32>, originEnd: UnsafeMutablePointer<Int32>,
-         runs: UnsafeMutablePointer<UInt8>, capacity: Int) {
+         runs: UnsafeMutablePointer<UInt8>, capacity: Int, latin: UnsafeMutablePointer<UInt8>) {
         self.stages = stages
         repeatsOn = stages.contains(.repeats)
         spacingOn = stages.contains(.spacing)
@@ -573,6 +595,7 @@ private struct Builder {
         self.originEnd = originEnd
         self.runs = runs
         self.capacity = capacity
+        self.latin = latin
     }
 
     @inline(__always) static func isLetter(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7A }
@@ -694,8 +717,10 @@ private struct Builder {
         return i &+ bulk
     }
 
-    /// Appends the run of ASCII letters starting at `from` (there is at least one) and returns
-    /// where it ends. Does what ``letter(_:_:_:)`` does for each, with the state in locals.
+    /// Appends the run of letters starting at `from` (there is at least one) and returns where
+    /// it ends: ASCII letters and, with `wide`, the Latin letters of two bytes that fold to one
+    /// ASCII letter (``ScalarTable/latin``), so `rivière` is one run. Does what the main loop
+    /// does for each letter, with the state in locals.
     mutating func asciiLetters(_ input: UnsafeBufferPointer<UInt8>, from: Int, lowerCase: Bool) -> Int {
         if !inToken { startToken(Int32(truncatingIfNeeded: from)) }
         hasLetter = true
@@ -708,6 +733,9 @@ private struct Builder {
         var n = count
         var previous: UInt8 = n > tokenStart ? bytes[n - 1] : 0
         var full = false
+        // Letters of two bytes read (each is one scalar), and the width of the last letter.
+        var twoByte = 0
+        var lastWidth = 1
         let end = input.count
         while k < end {
             // Eight bytes at a time: the leading letters of the block, lower-cased with one OR,
@@ -732,19 +760,34 @@ private struct Builder {
                         k &+= bulk
                     }
                     if bulk == letters {
-                        if letters < 8 { break }
-                        continue
+                        if letters == 8 { continue }
+                        // Not a letter of two bytes that may go on the word (the step below looks).
+                        if base[k] &- 0xC2 >= 4 { break }
                     }
                 }
             }
             var c = base[k]
+            var width = 1
             if c &- 0x61 < 26 {
             } else if c &- 0x41 < 26 {
                 if lowerCase { c |= 0x20 }
+            } else if wide, c &- 0xC2 < 4, k &+ 1 < end, base[k &+ 1] & 0xC0 == 0x80 {
+                // U+0080–U+017F: a letter that folds to one ASCII letter goes on the run.
+                let x = Int(c & 0x1F) &<< 6 | Int(base[k &+ 1] & 0x3F)
+                let f = latin[x &- 0x80]
+                if f == 0 { break }
+                if scoring {
+                    let d = tables.accents[x &- 0x80]
+                    score.fr &+= Int(d & 0xF)
+                    score.es &+= Int(d &>> 4)
+                }
+                c = f
+                width = 2
+                twoByte &+= 1
             } else {
                 break
             }
-            let e = Int32(truncatingIfNeeded: k &+ 1)
+            let e = Int32(truncatingIfNeeded: k &+ width)
             if repeatsOn, c == previous, c >= 0x61 {
                 if origins { originEnd[n &- 1] = e }
                 if runs[n &- 1] & 0x7F < 0x7F { runs[n &- 1] &+= 1 }
@@ -755,7 +798,7 @@ private struct Builder {
                 }
                 bytes[n] = c
                 if origins {
-                    origin[n] = e &- 1
+                    origin[n] = Int32(truncatingIfNeeded: k)
                     originEnd[n] = e
                 }
                 runs[n] = 1
@@ -763,12 +806,13 @@ private struct Builder {
                 n &+= 1
                 previous = c
             }
-            k &+= 1
+            k &+= width
+            lastWidth = width
         }
         if full { overflow = true }
         count = n
-        scalars += k - from
-        lastScalarStart = Int32(truncatingIfNeeded: k - 1)
+        scalars += k - from - twoByte
+        lastScalarStart = Int32(truncatingIfNeeded: k - lastWidth)
         return max(k, from + 1)
     }
 
