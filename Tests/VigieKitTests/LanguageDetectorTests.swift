@@ -48,8 +48,9 @@ struct LanguageDetectorTests {
     }
 
     /// Random texts of function words, other words, accents, punctuation and emoji: the fast
-    /// detector agrees with the definition on every one.
-    @Test func agreesWithTheDefinitionOnRandomTexts() {
+    /// detector agrees with the definition on every one, and so does the language the engine
+    /// gives a comment without a `lang` field (chosen among the rule set's `lang` line).
+    @Test func agreesWithTheDefinitionOnRandomTexts() throws {
         var rng = SplitMix64(state: 42)
         let pieces = LanguageDetector.words.values.flatMap { $0 } + [
             "colis", "commande", "pedido", "order", "toujours", "encoreplus", "là", "ñandú", "¿qué", "¡hola!", "œuvre", "été", "çà", "ÉTÉ", "😀", "…",
@@ -58,11 +59,19 @@ struct LanguageDetectorTests {
             "l e s", "t.h.e", "y o u", "d-e-l", "e", "s", "l3s", "th3", "3l", "n a z e s", "a a a", "m m m e",
         ]
         let candidateSets = [["fr", "en", "es"], ["en", "fr"], ["es", "en"], ["fr", "es"]]
+        let evaluators = try candidateSets.map {
+            Evaluator(program: try compileRules("lang \($0.joined(separator: ", "))\nrule r { when text has \"zzq\" then flag q }"))
+        }
         for _ in 0..<2_000 {
             let words = (0..<Int(rng.next() % 30)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }
             let text = words.joined(separator: rng.next() % 3 == 0 ? "  " : " ")
-            let candidates = candidateSets[Int(rng.next() % UInt64(candidateSets.count))]
-            #expect(Self.detect(text, candidates) == Self.reference(text, candidates: candidates), "\(text) \(candidates)")
+            let k = Int(rng.next() % UInt64(candidateSets.count))
+            let candidates = candidateSets[k]
+            let expected = Self.reference(text, candidates: candidates)
+            #expect(Self.detect(text, candidates) == expected, "\(text) \(candidates)")
+            var w = JSONWriter()
+            w.beginObject(); w.key("text"); w.string(text); w.endObject()
+            #expect(evaluators[k].partial(line: w.bytes).lang == expected, "\(text) \(candidates)")
         }
     }
 }

@@ -104,6 +104,8 @@ public final class Evaluator {
     let idPath: [[UInt8]] = [Array("id".utf8)]
     let namePath: [[UInt8]] = [Array("name".utf8)]
     let langs: [String]
+    /// Each of `langs` as its place in ``LanguageScore`` (0 French, 1 English, 2 Spanish, -1 other).
+    let langSlots: [Int]
     /// The normalized text and its runs while rules are evaluated (empty otherwise).
     var nbytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
     var nruns = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
@@ -154,6 +156,7 @@ public final class Evaluator {
         statefulReplyRules = program.statefulReplyRules.map { $0 }
         replies = program.rules.map { r in r.actions.contains { $0.kind == .reply } }
         langs = program.langs.map { String($0) }
+        langSlots = langs.map { LanguageDetector.languages.firstIndex(of: $0) ?? -1 }
     }
 
     deinit {
@@ -249,7 +252,7 @@ public final class Evaluator {
         if let l = langNode {
             lang = doc.string(l).lowercased()
         } else {
-            lang = LanguageDetector.choose(normalized.languages, candidates: langs)
+            lang = chooseLanguage(normalized.languages)
             p.langDetected = true
         }
         p.lang = lang
@@ -294,6 +297,24 @@ public final class Evaluator {
             warnings.append("regex budget spent (\(why)): \(skippedRegexes) more regex\(skippedRegexes == 1 ? " was" : "es were") skipped and count\(skippedRegexes == 1 ? "s" : "") as not matched")
         }
         if !warnings.isEmpty { p.warnings = warnings }
+    }
+
+    /// ``LanguageDetector/choose(_:candidates:)`` over `langs`, by their places in the score:
+    /// no string is compared on each comment.
+    func chooseLanguage(_ score: LanguageScore) -> String {
+        guard langs.count > 1 else { return langs.first ?? "und" }
+        var best = 0
+        var bestScore = Int.min
+        langSlots.withUnsafeBufferPointer { slots in
+            for i in 0..<slots.count {
+                let s = slots[i] == 0 ? score.fr : slots[i] == 1 ? score.en : slots[i] == 2 ? score.es : 0
+                if s > bestScore {
+                    best = i
+                    bestScore = s
+                }
+            }
+        }
+        return langs[best]
     }
 
     func evaluateCandidates(_ p: inout Partial) {

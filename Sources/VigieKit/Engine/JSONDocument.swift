@@ -1,3 +1,5 @@
+import Foundation
+
 /// A parsed JSON line: a flat array of nodes pointing into the line's bytes.
 ///
 /// Parsing allocates nothing once the document's arrays have grown: strings are decoded only
@@ -93,13 +95,8 @@ public struct JSONDocument {
         let len = Int(n.keyEnd - n.keyStart)
         if !n.keyEscaped {
             guard len == key.count else { return false }
-            var i = 0
-            let s = Int(n.keyStart)
-            while i < len {
-                if bytes[s + i] != key[i] { return false }
-                i += 1
-            }
-            return true
+            guard len > 0 else { return true }
+            return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + Int(n.keyStart), key.baseAddress!, len) == 0 }
         }
         return JSONDocument.unescape(bytes[Int(n.keyStart)..<Int(n.keyEnd)]).elementsEqual(key)
     }

@@ -72,12 +72,15 @@ extension Evaluator {
     /// A time past the end of the year 9999 is out of range: taken as a time, it would make every
     /// later comment late by ages, so one bad line would decide the windows of the whole stream.
     func readCommentTime(_ doc: JSONDocument) -> Double? {
-        for key: StaticString in ["timestamp", "created_at"] {
-            guard let n = doc.member(doc.root, key), let t = timestamp(n, in: doc) else { continue }
+        // The two names one after the other (a loop over an array of them would build the
+        // array on every comment).
+        func read(_ key: StaticString) -> Double? {
+            guard let n = doc.member(doc.root, key), let t = timestamp(n, in: doc) else { return nil }
             if t.isFinite, abs(t) < Evaluator.latestTime { return t }
             warnings.append("`\(key)` \(String(decoding: doc.raw(n).prefix(40), as: UTF8.self)) is out of range (after the year 9999): ignored")
+            return nil
         }
-        return nil
+        return read("timestamp") ?? read("created_at")
     }
 
     /// 10000-01-01T00:00:00Z in epoch seconds.

@@ -917,7 +917,7 @@ private struct Builder {
                 singlesStart = count - 1
             }
         } else {
-            joinSingles()
+            if singles > 0 { joinSingles() }
         }
         sepRun = 0
         sepJoinable = true
