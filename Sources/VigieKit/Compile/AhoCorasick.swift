@@ -13,19 +13,25 @@
 ///
 /// Patterns are distinct, so at most one ends at each state; `outLink` chains a state to the
 /// next state on its failure path where a pattern ends.
-public final class AhoCorasick: Sendable {
+///
+/// The dense table and the byte classes live in memory the automaton owns (not arrays), so the
+/// walk reads them with no reference counting; nothing changes once it is built, hence
+/// `@unchecked Sendable`.
+public final class AhoCorasick: @unchecked Sendable {
     /// Largest dense table, in entries (4 bytes each).
     public static let denseLimit = 24 << 20
 
     let classOf: [UInt8]
+    /// ``classOf`` where the walk reads it.
+    let classes: UnsafeBufferPointer<UInt8>
     let classCount: Int
     /// Rows of the dense table are `1 << shift` entries wide.
     let shift: Int
     /// Dense transitions, both empty in sparse mode and one of them otherwise:
     /// `table[(state << shift) + class]` is the target state, with the top bit set when the
     /// target reports — one load per byte tells both where to go and whether anything ends there.
-    let table16: [UInt16]
-    let table32: [UInt32]
+    let table16: UnsafeBufferPointer<UInt16>
+    let table32: UnsafeBufferPointer<UInt32>
     /// Sparse trie: per state its first child and next sibling, and the class of its edge.
     let firstChild: [Int32]
     let sibling: [Int32]
@@ -61,6 +67,7 @@ public final class AhoCorasick: Sendable {
             n += 1
         }
         self.classOf = classOf
+        self.classes = AhoCorasick.owned(classOf)
         self.classCount = n
         var shift = 0
         while 1 << shift < n { shift += 1 }
@@ -181,11 +188,11 @@ public final class AhoCorasick: Sendable {
                 }
             }
             if states < 0x8000 {
-                table16 = table.map { UInt16(truncatingIfNeeded: $0 >> 16) & 0x8000 | UInt16(truncatingIfNeeded: $0 & 0x7FFF) }
-                table32 = []
+                table16 = AhoCorasick.owned(table.map { UInt16(truncatingIfNeeded: $0 >> 16) & 0x8000 | UInt16(truncatingIfNeeded: $0 & 0x7FFF) })
+                table32 = AhoCorasick.owned([])
             } else {
-                table16 = []
-                table32 = table
+                table16 = AhoCorasick.owned([])
+                table32 = AhoCorasick.owned(table)
             }
             self.fail = newFail
             self.output = newOutput
@@ -199,12 +206,26 @@ public final class AhoCorasick: Sendable {
             self.output = output
             self.outLink = outLink
             self.reports = reports
-            self.table16 = []
-            self.table32 = []
+            self.table16 = AhoCorasick.owned([])
+            self.table32 = AhoCorasick.owned([])
             self.firstChild = firstChild
             self.sibling = sibling
             self.label = label
         }
+    }
+
+    deinit {
+        for p in [UnsafeRawPointer(classes.baseAddress), UnsafeRawPointer(table16.baseAddress), UnsafeRawPointer(table32.baseAddress)] {
+            p.map { UnsafeMutableRawPointer(mutating: $0).deallocate() }
+        }
+    }
+
+    /// A copy of `values` in memory the automaton owns (freed by `deinit`).
+    static func owned<T>(_ values: [T]) -> UnsafeBufferPointer<T> {
+        guard !values.isEmpty else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let p = UnsafeMutablePointer<T>.allocate(capacity: values.count)
+        p.initialize(from: values, count: values.count)
+        return UnsafeBufferPointer(start: p, count: values.count)
     }
 
     /// Scans `text` and calls `report(pattern, end)` for every occurrence (end is exclusive).
@@ -218,16 +239,15 @@ public final class AhoCorasick: Sendable {
         guard text.count <= AhoCorasick.walkLimit else {
             // Long texts: one walk reporting as it goes (the kept steps would take 8 bytes per byte).
             func walkAll<E: DenseEntry>(_ nx: UnsafeBufferPointer<E>) {
-                classOf.withUnsafeBufferPointer { cls in
-                    var row = 0
-                    for i in 0..<text.count {
-                        let e = nx[row &+ Int(cls[Int(text[i])])]
-                        row = Int(truncatingIfNeeded: e & ~E.reportBit) &<< shift
-                        if e & E.reportBit != 0 { emit(row &>> shift, i &+ 1, report) }
-                    }
+                let cls = classes
+                var row = 0
+                for i in 0..<text.count {
+                    let e = nx[row &+ Int(cls[Int(text[i])])]
+                    row = Int(truncatingIfNeeded: e & ~E.reportBit) &<< shift
+                    if e & E.reportBit != 0 { emit(row &>> shift, i &+ 1, report) }
                 }
             }
-            if table16.isEmpty { table32.withUnsafeBufferPointer(walkAll) } else { table16.withUnsafeBufferPointer(walkAll) }
+            if table16.isEmpty { walkAll(table32) } else { walkAll(table16) }
             return
         }
         var steps = RawVec<Int64>(capacity: 64)
@@ -262,8 +282,8 @@ public final class AhoCorasick: Sendable {
     /// predicted; emitting outputs waits until the walk is done, which keeps the loop's
     /// variables in registers.
     func walk(_ text: UnsafeBufferPointer<UInt8>, _ steps: inout RawVec<Int64>) -> Walks {
-        if !table16.isEmpty { return table16.withUnsafeBufferPointer { walk(text, &steps, $0) } }
-        if !table32.isEmpty { return table32.withUnsafeBufferPointer { walk(text, &steps, $0) } }
+        if !table16.isEmpty { return walk(text, &steps, table16) }
+        if !table32.isEmpty { return walk(text, &steps, table32) }
         return Walks()
     }
 
@@ -294,8 +314,8 @@ public final class AhoCorasick: Sendable {
                 p += 1
             }
         }
-        classOf.withUnsafeBufferPointer { clsb in
-            let cls = clsb.baseAddress!
+        do {
+            let cls = classes.baseAddress!
             switch k {
             case 4:
                 let d1 = w.starts[1], d2 = w.starts[2], d3 = w.starts[3]

@@ -224,7 +224,7 @@ public final class Evaluator {
     }
 
     func decide(textNode: Int, in doc: JSONDocument, trace: Trace?, into p: inout Partial) {
-        self.trace = trace
+        if trace != nil || self.trace != nil { self.trace = trace }
         warnings.removeAll(keepingCapacity: true)
         cutoffs = 0
         skippedRegexes = 0

@@ -280,18 +280,19 @@ public final class StreamRunner {
         return out
     }
 
-    /// ``process(line:number:)``, appending the output line to `out`; `p` is room reused from
-    /// one line to the next.
-    func decide(line: UnsafeBufferPointer<UInt8>, number: Int, _ p: inout Partial, into out: inout [UInt8]) {
+    /// ``process(line:number:)``, appending the output line to `out`, with the rules in force
+    /// (`ev`, taken once per batch: reading `evaluator` per line would retain and release it);
+    /// `p` is room reused from one line to the next.
+    func decide(line: UnsafeBufferPointer<UInt8>, number: Int, _ ev: Evaluator, _ p: inout Partial, into out: inout [UInt8]) {
         let trace = options.explain ? Trace() : nil
-        let explain = Self.phaseOne(evaluator, line, number, trace, into: &p)
-        finish(p, number, explain, into: &out)
+        let explain = Self.phaseOne(ev, line, number, trace, into: &p)
+        finish(p, number, explain, state: ev.state, into: &out)
     }
 
     /// ``process(line:number:)``, appending the output line to `out`.
     func decide(line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout [UInt8]) {
         var p = Partial()
-        decide(line: line, number: number, &p, into: &out)
+        decide(line: line, number: number, evaluator, &p, into: &out)
     }
 
     /// The stateless phase for one line into `p`: error checks that need no JSON, then
@@ -320,7 +321,10 @@ public final class StreamRunner {
     /// worker's output line for rules without state (and `decided` its decision, if it has
     /// anything to count), used unless the comment is late (the only thing such rules need the
     /// order of comments for).
-    func finish(_ p: Partial, _ number: Int, _ explain: [UInt8]?, decided: Decision? = nil, line: ArraySlice<UInt8>? = nil, into out: inout [UInt8]) {
+    /// `state` is the state stage of the rules in force (``state``), passed in by callers that
+    /// hold it.
+    func finish(_ p: Partial, _ number: Int, _ explain: [UInt8]?, decided: Decision? = nil, line: ArraySlice<UInt8>? = nil, state: StateStage,
+                into out: inout [UInt8]) {
         stats.lines += 1
         if let line, !state.observe(p.time) {
             if let decided { stats.count(decided) }
@@ -366,6 +370,7 @@ public final class StreamRunner {
         if let whole = wholeBatch(b) { return whole }
         var out: [UInt8] = []
         out.reserveCapacity(b.encoded.count + 256)
+        let st = state
         var next = 0
         for k in b.ranges.indices {
             let n = b.firstLine + k
@@ -373,7 +378,8 @@ public final class StreamRunner {
                 out += tooLong(n, size)
             } else {
                 let line = b.encodedStart.isEmpty ? nil : b.encoded[b.encodedStart[next]..<b.encodedStart[next + 1]]
-                finish(b.partials[next], n, b.explains[next], decided: b.decided.isEmpty ? nil : b.decided[next], line: line?.isEmpty == false ? line : nil, into: &out)
+                finish(b.partials[next], n, b.explains[next], decided: b.decided.isEmpty ? nil : b.decided[next], line: line?.isEmpty == false ? line : nil,
+                       state: st, into: &out)
                 next += 1
             }
         }
@@ -417,10 +423,11 @@ public final class StreamRunner {
             var out: [UInt8] = []
             out.reserveCapacity(max(0, b.ranges.last!.upperBound - b.ranges[0].lowerBound) / 2 + 4096)
             var p = Partial()
+            let ev = evaluator
             b.data.withUnsafeBufferPointer { data in
                 for (k, r) in b.ranges.enumerated() {
                     let n = b.firstLine + k
-                    if !b.tooLong.isEmpty, let size = b.tooLong[k] { out += tooLong(n, size) } else { decide(line: UnsafeBufferPointer(rebasing: data[r]), number: n, &p, into: &out) }
+                    if !b.tooLong.isEmpty, let size = b.tooLong[k] { out += tooLong(n, size) } else { decide(line: UnsafeBufferPointer(rebasing: data[r]), number: n, ev, &p, into: &out) }
                 }
             }
             if let e = Self.writeAll(out, output) {
