@@ -109,10 +109,21 @@ public final class Evaluator {
     /// The normalized text and its runs while rules are evaluated (empty otherwise).
     var nbytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
     var nruns = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    /// Whether `trace` is set (known without reading the reference).
+    var tracing = false
     var wordStarts: [Int32] = []
     var wordStartsReady = false
     var trace: Trace?
     var warnings: [String] = []
+    /// Whether this comment has a warning (known without reading `warnings`, which would retain
+    /// and release the array on every comment).
+    var warned = false
+
+    /// Adds a warning to the comment's line.
+    func warn(_ message: String) {
+        warnings.append(message)
+        warned = true
+    }
     var commentTime: Double?
     var lang = ""
     /// The regex budget of each comment.
@@ -224,8 +235,14 @@ public final class Evaluator {
     }
 
     func decide(textNode: Int, in doc: JSONDocument, trace: Trace?, into p: inout Partial) {
-        if trace != nil || self.trace != nil { self.trace = trace }
-        warnings.removeAll(keepingCapacity: true)
+        if trace != nil || tracing {
+            self.trace = trace
+            tracing = trace != nil
+        }
+        if warned {
+            warnings.removeAll(keepingCapacity: true)
+            warned = false
+        }
         cutoffs = 0
         skippedRegexes = 0
         budgetSpent = false
@@ -243,7 +260,12 @@ public final class Evaluator {
         // The comment's own `lang` field, else the language the normalizer finds evidence for.
         let langNode = doc.member(doc.root, "lang").flatMap { doc.kind($0) == .string && !doc.withStringBytes($0, \.isEmpty) ? $0 : nil }
         // Origins (the map back to the original bytes) only for a trace; `{match}` makes its own.
-        normalizer.normalize(text, into: &normalized, origins: trace != nil, languages: langNode == nil && langs.count > 1)
+        // The normalized bytes and runs are read where the normalizer wrote them (reading the
+        // arrays of `normalized` from here would retain and release them).
+        let languages = langNode == nil && langs.count > 1
+        let view = text.withUnsafeBufferPointer { normalizer.normalize(buffer: $0, into: &normalized, origins: trace != nil, languages: languages) }
+        nbytes = view.bytes
+        nruns = view.runs
         wordStartsReady = false
         scan()
         commentTime = readCommentTime(doc)
@@ -275,15 +297,9 @@ public final class Evaluator {
             var all = UnsafeMutableBufferPointer(start: candidates.base, count: candidates.count)
             all.sort()
         }
-        normalized.bytes.withUnsafeBufferPointer { nb in
-            normalized.runs.withUnsafeBufferPointer { nr in
-                nbytes = nb
-                nruns = nr
-                evaluateCandidates(&p)
-                nbytes = UnsafeBufferPointer(start: nil, count: 0)
-                nruns = UnsafeBufferPointer(start: nil, count: 0)
-            }
-        }
+        evaluateCandidates(&p)
+        nbytes = UnsafeBufferPointer(start: nil, count: 0)
+        nruns = UnsafeBufferPointer(start: nil, count: 0)
         // Render the replies that may go out: those of matched rules and of stateful rules.
         if !p.matched.isEmpty {
             for i in p.matched where replies[Int(i)] { renderReplies(Int(i), &p) }
@@ -294,9 +310,9 @@ public final class Evaluator {
         if skippedRegexes > 0 {
             let why = cutoffs >= budget.maxCutoffs
                 ? "\(cutoffs) regexes were cut off by their limit" : "its regexes ran for more than \(budget.milliseconds) ms"
-            warnings.append("regex budget spent (\(why)): \(skippedRegexes) more regex\(skippedRegexes == 1 ? " was" : "es were") skipped and count\(skippedRegexes == 1 ? "s" : "") as not matched")
+            warn("regex budget spent (\(why)): \(skippedRegexes) more regex\(skippedRegexes == 1 ? " was" : "es were") skipped and count\(skippedRegexes == 1 ? "s" : "") as not matched")
         }
-        if !warnings.isEmpty { p.warnings = warnings }
+        if warned { p.warnings = warnings }
     }
 
     /// ``LanguageDetector/choose(_:candidates:)`` over `langs`, by their places in the score:
@@ -386,7 +402,8 @@ public final class Evaluator {
             }
             self.patternTail[pi] = h
         }
-        normalized.bytes.withUnsafeBufferPointer { buf in
+        do {
+            let buf = nbytes
             automaton._withUnsafeGuaranteedRef { ac in
                 if ac.isDense, buf.count <= AhoCorasick.walkLimit {
                     let w = ac.walk(buf, &steps)
@@ -601,11 +618,11 @@ public final class Evaluator {
         case .limitExceeded:
             cutoffs += 1
             let msg = "regex /\(regex.takeUnretainedValue().pattern)/ was cut off by its match limit and counts as not matched"
-            if !warnings.contains(msg) { warnings.append(msg) }
+            if !warnings.contains(msg) { warn(msg) }
             t?.note = msg
             return false
         case .error(let code):
-            warnings.append("regex /\(regex.takeUnretainedValue().pattern)/ failed with PCRE2 error \(code)")
+            warn("regex /\(regex.takeUnretainedValue().pattern)/ failed with PCRE2 error \(code)")
             return false
         }
     }

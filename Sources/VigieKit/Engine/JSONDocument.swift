@@ -299,17 +299,20 @@ private struct Parsing {
         out = room
     }
 
-    mutating func append(_ n: JSONDocument.Node) {
-        if count == capacity {
-            let bigger = UnsafeMutablePointer<JSONDocument.Node>.allocate(capacity: capacity * 2)
-            bigger.moveInitialize(from: out, count: count)
-            if onHeap { out.deallocate() }
-            out = bigger
-            capacity *= 2
-            onHeap = true
-        }
+    @inline(__always) mutating func append(_ n: JSONDocument.Node) {
+        if count == capacity { grow() }
         (out + count).initialize(to: n)
         count += 1
+    }
+
+    /// Twice the room, on the heap.
+    mutating func grow() {
+        let bigger = UnsafeMutablePointer<JSONDocument.Node>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: out, count: count)
+        if onHeap { out.deallocate() }
+        out = bigger
+        capacity *= 2
+        onHeap = true
     }
 
     /// Frees the room taken on the heap, if any (after the nodes were copied out).

@@ -77,7 +77,7 @@ extension Evaluator {
         func read(_ key: StaticString) -> Double? {
             guard let n = doc.member(doc.root, key), let t = timestamp(n, in: doc) else { return nil }
             if t.isFinite, abs(t) < Evaluator.latestTime { return t }
-            warnings.append("`\(key)` \(String(decoding: doc.raw(n).prefix(40), as: UTF8.self)) is out of range (after the year 9999): ignored")
+            warn("`\(key)` \(String(decoding: doc.raw(n).prefix(40), as: UTF8.self)) is out of range (after the year 9999): ignored")
             return nil
         }
         return read("timestamp") ?? read("created_at")

@@ -363,15 +363,21 @@ public struct Normalizer: @unchecked Sendable {
     /// language evidence.
     public func normalize<C: RandomAccessCollection>(_ input: C, into out: inout NormalizedText, origins: Bool = true, languages: Bool = false)
     where C.Element == UInt8, C.Index == Int {
-        let done: Void? = input.withContiguousStorageIfAvailable { normalize(buffer: $0, into: &out, origins: origins, languages: languages) }
-        if done == nil { Array(input).withUnsafeBufferPointer { normalize(buffer: $0, into: &out, origins: origins, languages: languages) } }
+        let done: Void? = input.withContiguousStorageIfAvailable { _ = normalize(buffer: $0, into: &out, origins: origins, languages: languages) }
+        if done == nil { Array(input).withUnsafeBufferPointer { _ = normalize(buffer: $0, into: &out, origins: origins, languages: languages) } }
     }
 
     /// Normalizes raw bytes. The output arrays are sized once, written through pointers
     /// (no append, no uniqueness check per byte), then cut to length: in the steady state a
     /// comment allocates nothing. Folding can lengthen a text (`ß` → `ss`, ligatures); if the
     /// room runs out the pass starts over with twice the room.
-    func normalize(buffer input: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText, origins: Bool = true, languages: Bool = false) {
+    ///
+    /// Returns the normalized bytes and their runs as they are in the scratch room of `out`:
+    /// the same as `out.bytes` and `out.runs`, readable without retaining those arrays, and
+    /// valid until `out` is normalized into again (or dropped).
+    @discardableResult
+    func normalize(buffer input: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText, origins: Bool = true, languages: Bool = false)
+        -> (bytes: UnsafeBufferPointer<UInt8>, runs: UnsafeBufferPointer<UInt8>) {
         var room = input.count * 2 + 64
         while true {
             if out.scratch == nil || out.scratch!.capacity < room {
@@ -379,19 +385,21 @@ public struct Normalizer: @unchecked Sendable {
                 out.scratch = NormalizerScratch(capacity: room)
                 out.scratch!.high = known
             }
-            let m = out.scratch!
+            // Not retained: `out` keeps it for the whole pass.
+            unowned(unsafe) let m = out.scratch!
             var b = Builder(stages: stages, bytes: m.bytes, origin: m.origin, originEnd: m.originEnd, runs: m.runs, capacity: m.capacity, latin: latin)
             b.wide = wide
             b.origins = origins
             b.scoring = languages
             b.tables = languageTables
-            run(input, &b, m)
+            run(input, &b, Unmanaged.passUnretained(m))
             if !b.overflow {
                 let n = b.count
                 out.bytes.removeAll(keepingCapacity: true)
                 out.bytes.append(contentsOf: UnsafeBufferPointer(start: m.bytes, count: n))
-                out.origin.removeAll(keepingCapacity: true)
-                out.originEnd.removeAll(keepingCapacity: true)
+                // (Emptying an empty array would replace its shared empty storage on every text.)
+                if !out.origin.isEmpty { out.origin.removeAll(keepingCapacity: true) }
+                if !out.originEnd.isEmpty { out.originEnd.removeAll(keepingCapacity: true) }
                 out.hasOrigins = origins
                 if origins {
                     out.origin.append(contentsOf: UnsafeBufferPointer(start: m.origin, count: n))
@@ -400,13 +408,13 @@ public struct Normalizer: @unchecked Sendable {
                 out.languages = b.score
                 out.runs.removeAll(keepingCapacity: true)
                 out.runs.append(contentsOf: UnsafeBufferPointer(start: m.runs, count: n))
-                return
+                return (UnsafeBufferPointer(start: m.bytes, count: n), UnsafeBufferPointer(start: m.runs, count: n))
             }
             room = m.capacity * 2
         }
     }
 
-    private func run(_ input: UnsafeBufferPointer<UInt8>, _ b: inout Builder, _ m: NormalizerScratch) {
+    private func run(_ input: UnsafeBufferPointer<UInt8>, _ b: inout Builder, _ scratch: Unmanaged<NormalizerScratch>) {
         var i = 0
         let end = input.count
         let leetOn = stages.contains(.leetspeak)
@@ -488,6 +496,7 @@ public struct Normalizer: @unchecked Sendable {
             // Above the table (CJK, Hangul...): classified once per scalar and kept, since
             // classifying goes through Unicode decomposition (about a microsecond).
             let high: ScalarClass
+            let m = scratch.takeUnretainedValue()
             if let known = m.high[v] {
                 high = known
             } else {
