@@ -164,17 +164,21 @@ struct StateTests {
 
     /// Rules without state are decided by the workers; only the writer knows whether a comment
     /// is later than the lateness allows, and such comments get the same warning whatever the
-    /// number of workers.
+    /// number of workers (the writer evaluates them again: a worker keeps only the time of a
+    /// line it wrote) — those a rule matched and those nothing matched.
     @Test func statelessRulesGetTheSameLateWarningsWithFourWorkers() throws {
         let rules = #"rule complaint { when text has "late" then flag care }"#
         var lines = stream()
         // Comments far behind the others, spread over several batches.
         for i in stride(from: 50, to: 600, by: 97) {
             lines[i] = #"{"id":"old\#(i)","text":"late","timestamp":1767000000}"#
+            lines[i + 1] = #"{"id":"quiet\#(i)","text":"rien","timestamp":1767000001}"#
         }
         let one = try runStream(lines, jobs: 1, rules: rules)
-        #expect(one.filter { $0.contains("behind the latest one") }.count == 6)
+        #expect(one.filter { $0.contains("behind the latest one") }.count == 12)
+        #expect(one.filter { $0.contains(#""id":"quiet"#) && $0.contains("behind the latest one") && $0.contains(#""actions":[]"#) }.count == 6)
         #expect(try runStream(lines, jobs: 4, rules: rules) == one)
+        #expect(try runStream(lines, jobs: 2, rules: rules) == one)
     }
 
     @Test func aRestartWithSavedStateDecidesLikeAnUninterruptedRun() throws {

@@ -378,7 +378,15 @@ public final class StreamRunner {
                 out += tooLong(n, size)
             } else {
                 let line = b.encodedStart.isEmpty ? nil : b.encoded[b.encodedStart[next]..<b.encodedStart[next + 1]]
-                finish(b.partials[next], n, b.explains[next], decided: b.decided.isEmpty ? nil : b.decided[next], line: line?.isEmpty == false ? line : nil,
+                var p = b.partials[next]
+                if p.slim, st.isLate(p.time) {
+                    // A worker kept only the time of this line, which comes late: its decision
+                    // is made here, from the line evaluated again (the stateless phase gives the
+                    // same result on any evaluator of the same rules).
+                    p = Partial()
+                    _ = b.data.withUnsafeBufferPointer { Self.phaseOne(evaluator, UnsafeBufferPointer(rebasing: $0[b.ranges[k]]), n, nil, into: &p) }
+                }
+                finish(p, n, b.explains[next], decided: b.decided.isEmpty ? nil : b.decided[next], line: line?.isEmpty == false ? line : nil,
                        state: st, into: &out)
                 next += 1
             }
@@ -482,31 +490,52 @@ public final class StreamRunner {
                             // New rules: this worker gets an evaluator for them.
                             ev = workerEvaluator(b.generation.program)
                         }
-                        b.partials.reserveCapacity(b.ranges.count)
                         // Rules without state are decided and encoded here, off the writer's thread.
                         let decideHere = !opts.explain && !ev.program.isStateful
                         if decideHere, encoder.rulesVersion != b.generation.version { encoder.rulesVersion = b.generation.version }
-                        let data = b.data
+                        // The results go to local arrays, handed to the batch at the end.
+                        var partials: [Partial] = [], explains: [[UInt8]?] = [], decided: [Decision?] = []
+                        var encoded: [UInt8] = [], encodedStart: [Int] = []
+                        partials.reserveCapacity(b.ranges.count)
+                        explains.reserveCapacity(b.ranges.count)
+                        if decideHere {
+                            decided.reserveCapacity(b.ranges.count)
+                            encodedStart.reserveCapacity(b.ranges.count + 1)
+                            encoded.reserveCapacity(b.ranges.count * 96)
+                        }
+                        let data = b.data, tooLong = b.tooLong, firstLine = b.firstLine
                         var p = Partial()
-                        for (k, r) in b.ranges.enumerated() where b.tooLong.isEmpty || b.tooLong[k] == nil {
-                            let e = data.withUnsafeBufferPointer { StreamRunner.phaseOne(ev, UnsafeBufferPointer(rebasing: $0[r]), b.firstLine + k, opts.explain ? Trace() : nil, into: &p) }
+                        for (k, r) in b.ranges.enumerated() where tooLong.isEmpty || tooLong[k] == nil {
+                            let e = data.withUnsafeBufferPointer { StreamRunner.phaseOne(ev, UnsafeBufferPointer(rebasing: $0[r]), firstLine + k, opts.explain ? Trace() : nil, into: &p) }
                             if decideHere {
-                                b.encodedStart.append(b.encoded.count)
+                                encodedStart.append(encoded.count)
                                 if p.isQuiet {
-                                    b.decided.append(nil)
-                                    encoder.quietLine(line: b.firstLine + k, id: p.id, lang: p.lang, into: &b.encoded)
+                                    decided.append(nil)
+                                    encoder.quietLine(line: firstLine + k, id: p.id, lang: p.lang, into: &encoded)
                                 } else if p.error == nil {
                                     let d = ev.state.finish(p)
-                                    b.decided.append(d)
-                                    b.encoded += encoder.decisionLine(line: b.firstLine + k, id: p.id.map { $0[...] }, decision: d)
+                                    decided.append(d)
+                                    encoded += encoder.decisionLine(line: firstLine + k, id: p.id.map { $0[...] }, decision: d)
                                 } else {
-                                    b.decided.append(nil)
+                                    decided.append(nil)
                                 }
                             }
-                            b.partials.append(p)
-                            b.explains.append(e)
+                            if decideHere, p.error == nil {
+                                // Its line is written: the writer needs only its time, unless it
+                                // comes late (then it evaluates the line again). Keeping `p`
+                                // itself would share its arrays and cost copies on the next line.
+                                partials.append(Partial(slimWithTime: p.time))
+                            } else {
+                                partials.append(p)
+                            }
+                            explains.append(e)
                         }
-                        if decideHere { b.encodedStart.append(b.encoded.count) }
+                        if decideHere { encodedStart.append(encoded.count) }
+                        b.partials = partials
+                        b.explains = explains
+                        b.decided = decided
+                        b.encoded = encoded
+                        b.encodedStart = encodedStart
                     }
                     lock.lock()
                     b.done = true

@@ -32,6 +32,16 @@ public struct Partial: Sendable {
     /// Creates an empty partial result.
     public init() {}
 
+    /// Only the time of a comment whose line a worker already wrote (see ``slim``).
+    init(slimWithTime time: Double?) {
+        self.time = time
+        slim = true
+    }
+
+    /// Whether this holds only the comment's time: its line was written by a worker, and the
+    /// writer evaluates it again only if it comes late.
+    var slim = false
+
     /// Empties it for the next comment, keeping the room of its id and matched rules (a worker
     /// reuses one per line: no allocation, no reference counting in the steady state).
     mutating func reset() {
@@ -143,6 +153,12 @@ public final class StateStage {
     /// Moves the watermark to a comment's time, and says whether the comment is later than
     /// ``lateness`` allows (then the watermark is left alone; ``finish(_:trace:)`` counts it at
     /// the latest time allowed and says so in its warnings).
+    /// Whether ``observe(_:)`` would call a comment at `time` late (and change nothing).
+    func isLate(_ time: Double?) -> Bool {
+        guard let t = time, let w = watermark else { return false }
+        return t < w - lateness
+    }
+
     func observe(_ time: Double?) -> Bool {
         guard let t = time else { return false }
         if let w = watermark, t < w - lateness { return true }
