@@ -210,31 +210,34 @@ public final class Evaluator {
     /// one line to the next reuses its room.
     func partial<C: Collection>(line: C, trace: Trace?, into p: inout Partial) where C.Element == UInt8 {
         p.reset()
+        // The document is parsed and read as a local value, moved out of `doc` and back (a copy
+        // of the stored property would retain and release its arrays on every comment, atomic
+        // operations shared between cores); it is back in `doc` before any rule reads it.
+        var d = JSONDocument()
+        swap(&d, &doc)
         do {
-            try doc.parse(line)
+            try d.parse(line)
         } catch {
+            swap(&d, &doc)
             p.id = nil
             p.error = (error.message.hasPrefix("a comment must be") ? "not_object" : "invalid_json", error.description)
             return
         }
-        // One copy of the document for the hot path: reading `self.doc` in each call would
-        // retain and release its arrays every time (atomic operations, shared between cores).
-        let d = doc
         if let n = d.member(d.root, "id") { d.withRaw(n) { p.setID($0) } } else { p.setID(nil) }
         // Only for the error messages: not built for every comment.
         var field: String { textPath.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".") }
-        guard let t = d.lookup(UnsafeBufferPointer(textKeys)) else {
-            p.error = ("no_text", "the comment has no `\(field)` field")
+        guard let t = d.lookup(UnsafeBufferPointer(textKeys)), d.kind(t) == .string else {
+            let kind = d.lookup(UnsafeBufferPointer(textKeys)).map { d.kind($0) }
+            swap(&d, &doc)
+            p.error = ("no_text", kind.map { "the `\(field)` field is \($0), not a string" } ?? "the comment has no `\(field)` field")
             return
         }
-        guard d.kind(t) == .string else {
-            p.error = ("no_text", "the `\(field)` field is \(d.kind(t)), not a string")
-            return
-        }
-        decide(textNode: t, in: d, trace: trace, into: &p)
+        decide(textNode: t, in: &d, trace: trace, into: &p)
     }
 
-    func decide(textNode: Int, in doc: JSONDocument, trace: Trace?, into p: inout Partial) {
+    /// Decides the comment whose document is `doc`, moved out of ``doc``: it goes back there
+    /// before the rules are evaluated (`doc` is left empty).
+    func decide(textNode: Int, in doc: inout JSONDocument, trace: Trace?, into p: inout Partial) {
         if trace != nil || tracing {
             self.trace = trace
             tracing = trace != nil
@@ -255,15 +258,18 @@ public final class Evaluator {
             nodeStamp.update(repeating: 0, count: max(1, program.nodes.count))
             serial = 1
         }
-        text.removeAll(keepingCapacity: true)
-        doc.withStringBytes(textNode) { text.append(contentsOf: $0) }
         // The comment's own `lang` field, else the language the normalizer finds evidence for.
         let langNode = doc.member(doc.root, "lang").flatMap { doc.kind($0) == .string && !doc.withStringBytes($0, \.isEmpty) ? $0 : nil }
         // Origins (the map back to the original bytes) only for a trace; `{match}` makes its own.
-        // The normalized bytes and runs are read where the normalizer wrote them (reading the
-        // arrays of `normalized` from here would retain and release them).
+        // The text is normalized from the document's bytes, and the normalized bytes and runs
+        // are read where the normalizer wrote them (reading `text` or the arrays of
+        // `normalized` from here would retain and release them).
         let languages = langNode == nil && langs.count > 1
-        let view = text.withUnsafeBufferPointer { normalizer.normalize(buffer: $0, into: &normalized, origins: trace != nil, languages: languages) }
+        text.removeAll(keepingCapacity: true)
+        let view = doc.withStringBytes(textNode) { bytes in
+            text.append(contentsOf: bytes)
+            return normalizer.normalize(buffer: bytes, into: &normalized, origins: trace != nil, languages: languages)
+        }
         nbytes = view.bytes
         nruns = view.runs
         wordStartsReady = false
@@ -278,6 +284,7 @@ public final class Evaluator {
             p.langDetected = true
         }
         p.lang = lang
+        swap(&doc, &self.doc)
 
         // Wake the rules gated by a fired pattern, plus the ungated ones; evaluate them in order.
         candidates.removeAll()
