@@ -62,10 +62,33 @@ public final class Evaluator {
     let textKeys: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>
     /// The parsed line (valid after `evaluate`).
     public private(set) var doc = JSONDocument()
-    /// The text field's decoded bytes.
-    public private(set) var text: [UInt8] = []
-    /// The normalized text.
-    public private(set) var normalized = NormalizedText()
+    /// The text field's decoded bytes, copied from the document the first time they are read
+    /// after a comment (most comments never need them: the normalizer reads the document).
+    public var text: [UInt8] {
+        if let node = textPending {
+            textStorage.removeAll(keepingCapacity: true)
+            doc.withStringBytes(node) { textStorage.append(contentsOf: $0) }
+            textPending = nil
+        }
+        return textStorage
+    }
+    var textStorage: [UInt8] = []
+    /// The text node of `doc` that `textStorage` is not filled from yet.
+    var textPending: Int?
+    /// The normalized text of the last comment. Its arrays are filled from the normalizer's room
+    /// the first time they are read after a comment: most comments never need them (the engine
+    /// reads the room), and filling them is two copies.
+    public var normalized: NormalizedText {
+        if normalizedPending {
+            normalizedStorage.fill(from: normalizedView)
+            normalizedPending = false
+        }
+        return normalizedStorage
+    }
+    var normalizedStorage = NormalizedText()
+    /// Whether `normalizedStorage`'s arrays are behind `normalizedView`, the normalizer's room.
+    var normalizedPending = false
+    var normalizedView = (bytes: UnsafeBufferPointer<UInt8>(start: nil, count: 0), runs: UnsafeBufferPointer<UInt8>(start: nil, count: 0))
     let regexScratch = RegexScratch()
     let normalizer: Normalizer
     lazy var exactNormalizer = Normalizer(stages: .minimal)
@@ -210,6 +233,7 @@ public final class Evaluator {
     /// one line to the next reuses its room.
     func partial<C: Collection>(line: C, trace: Trace?, into p: inout Partial) where C.Element == UInt8 {
         p.reset()
+        textPending = nil
         // The document is parsed and read as a local value, moved out of `doc` and back (a copy
         // of the stored property would retain and release its arrays on every comment, atomic
         // operations shared between cores); it is back in `doc` before any rule reads it.
@@ -261,15 +285,15 @@ public final class Evaluator {
         // The comment's own `lang` field, else the language the normalizer finds evidence for.
         let langNode = doc.member(doc.root, "lang").flatMap { doc.kind($0) == .string && !doc.withStringBytes($0, \.isEmpty) ? $0 : nil }
         // Origins (the map back to the original bytes) only for a trace; `{match}` makes its own.
-        // The text is normalized from the document's bytes, and the normalized bytes and runs
-        // are read where the normalizer wrote them (reading `text` or the arrays of
-        // `normalized` from here would retain and release them).
+        // The text is normalized from the document's bytes (`text` is copied only if read), and
+        // the normalized bytes and runs are read where the normalizer wrote them (reading the
+        // arrays of `normalized` from here would retain and release them).
         let languages = langNode == nil && langs.count > 1
-        text.removeAll(keepingCapacity: true)
         let view = doc.withStringBytes(textNode) { bytes in
-            text.append(contentsOf: bytes)
-            return normalizer.normalize(buffer: bytes, into: &normalized, origins: trace != nil, languages: languages)
+            return normalizer.normalize(buffer: bytes, into: &normalizedStorage, origins: trace != nil, languages: languages, arrays: false)
         }
+        normalizedView = view
+        normalizedPending = trace == nil
         nbytes = view.bytes
         nruns = view.runs
         wordStartsReady = false
@@ -280,11 +304,12 @@ public final class Evaluator {
         if let l = langNode {
             lang = doc.string(l).lowercased()
         } else {
-            lang = chooseLanguage(normalized.languages)
+            lang = chooseLanguage(normalizedStorage.languages)
             p.langDetected = true
         }
         p.lang = lang
         swap(&doc, &self.doc)
+        textPending = textNode
 
         // Wake the rules gated by a fired pattern, plus the ungated ones; evaluate them in order.
         candidates.removeAll()

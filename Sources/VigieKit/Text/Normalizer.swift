@@ -47,6 +47,18 @@ public struct NormalizedText {
 
     /// The normalized text as a string.
     public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Sets ``bytes`` and ``runs`` to `view` (what ``Normalizer/normalize(buffer:into:origins:languages:arrays:)``
+    /// returned), without origins.
+    mutating func fill(from view: (bytes: UnsafeBufferPointer<UInt8>, runs: UnsafeBufferPointer<UInt8>)) {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: view.bytes)
+        runs.removeAll(keepingCapacity: true)
+        runs.append(contentsOf: view.runs)
+        if !origin.isEmpty { origin.removeAll(keepingCapacity: true) }
+        if !originEnd.isEmpty { originEnd.removeAll(keepingCapacity: true) }
+        hasOrigins = false
+    }
 }
 
 /// The normalizer's working room: four raw buffers written byte by byte (no bounds or
@@ -374,9 +386,11 @@ public struct Normalizer: @unchecked Sendable {
     ///
     /// Returns the normalized bytes and their runs as they are in the scratch room of `out`:
     /// the same as `out.bytes` and `out.runs`, readable without retaining those arrays, and
-    /// valid until `out` is normalized into again (or dropped).
+    /// valid until `out` is normalized into again (or dropped). Without `arrays` (and without
+    /// `origins`), `out`'s arrays are left as they were: the caller reads the room, and fills
+    /// them with ``NormalizedText/fill(from:)`` if it needs them.
     @discardableResult
-    func normalize(buffer input: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText, origins: Bool = true, languages: Bool = false)
+    func normalize(buffer input: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText, origins: Bool = true, languages: Bool = false, arrays: Bool = true)
         -> (bytes: UnsafeBufferPointer<UInt8>, runs: UnsafeBufferPointer<UInt8>) {
         var room = input.count * 2 + 64
         while true {
@@ -395,6 +409,12 @@ public struct Normalizer: @unchecked Sendable {
             run(input, &b, Unmanaged.passUnretained(m))
             if !b.overflow {
                 let n = b.count
+                let view = (UnsafeBufferPointer(start: m.bytes, count: n), UnsafeBufferPointer(start: m.runs, count: n))
+                out.languages = b.score
+                guard arrays || origins else {
+                    out.hasOrigins = false
+                    return view
+                }
                 out.bytes.removeAll(keepingCapacity: true)
                 out.bytes.append(contentsOf: UnsafeBufferPointer(start: m.bytes, count: n))
                 // (Emptying an empty array would replace its shared empty storage on every text.)
@@ -405,10 +425,9 @@ public struct Normalizer: @unchecked Sendable {
                     out.origin.append(contentsOf: UnsafeBufferPointer(start: m.origin, count: n))
                     out.originEnd.append(contentsOf: UnsafeBufferPointer(start: m.originEnd, count: n))
                 }
-                out.languages = b.score
                 out.runs.removeAll(keepingCapacity: true)
                 out.runs.append(contentsOf: UnsafeBufferPointer(start: m.runs, count: n))
-                return (UnsafeBufferPointer(start: m.bytes, count: n), UnsafeBufferPointer(start: m.runs, count: n))
+                return view
             }
             room = m.capacity * 2
         }
