@@ -671,7 +671,8 @@ public final class StreamRunner {
             block = []
             let capacity = max(blockSize, carry.count * 2)
             block = [UInt8](unsafeUninitializedCapacity: capacity) { b, count in
-                _ = b.initialize(from: carry)
+                let (_, k) = b.initialize(from: carry)
+                (b.baseAddress! + k).initialize(repeating: 0, count: capacity - k)
                 count = capacity
             }
             let kept = carry.count
