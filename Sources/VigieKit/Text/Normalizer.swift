@@ -55,6 +55,7 @@ public struct NormalizedText {
         bytes.append(contentsOf: view.bytes)
         runs.removeAll(keepingCapacity: true)
         runs.append(contentsOf: view.runs)
+        // (Emptying an empty array would replace its shared empty storage on every text.)
         if !origin.isEmpty { origin.removeAll(keepingCapacity: true) }
         if !originEnd.isEmpty { originEnd.removeAll(keepingCapacity: true) }
         hasOrigins = false
@@ -415,18 +416,12 @@ public struct Normalizer: @unchecked Sendable {
                     out.hasOrigins = false
                     return view
                 }
-                out.bytes.removeAll(keepingCapacity: true)
-                out.bytes.append(contentsOf: UnsafeBufferPointer(start: m.bytes, count: n))
-                // (Emptying an empty array would replace its shared empty storage on every text.)
-                if !out.origin.isEmpty { out.origin.removeAll(keepingCapacity: true) }
-                if !out.originEnd.isEmpty { out.originEnd.removeAll(keepingCapacity: true) }
-                out.hasOrigins = origins
+                out.fill(from: view)
                 if origins {
                     out.origin.append(contentsOf: UnsafeBufferPointer(start: m.origin, count: n))
                     out.originEnd.append(contentsOf: UnsafeBufferPointer(start: m.originEnd, count: n))
+                    out.hasOrigins = true
                 }
-                out.runs.removeAll(keepingCapacity: true)
-                out.runs.append(contentsOf: UnsafeBufferPointer(start: m.runs, count: n))
                 return view
             }
             room = m.capacity * 2
