@@ -23,16 +23,18 @@ struct JSONWriterTests {
 }
 
 /// The line of a comment nothing matched, written without building a decision, is the line of
-/// an empty decision, byte for byte.
+/// an empty decision, byte for byte: with ids long enough to need room off the stack, and
+/// languages (from a comment's own `lang`) that need escaping.
 @Test func quietLinesAreTheLinesOfEmptyDecisions() {
+    let longID = Array(("\"" + String(repeating: "x", count: 600) + "\"").utf8)
     for version in [nil, "185a303a16d2"] {
-        for id in [nil, Array(#""c1""#.utf8), Array("42".utf8)] {
-            for lang in ["fr", "", "es"] {
+        for id in [nil, Array(#""c1""#.utf8), Array("42".utf8), longID] {
+            for lang in ["fr", "", "es", "f\"r\\é\u{1}", String(repeating: "\u{1}", count: 90)] {
                 var writer = DecisionWriter()
                 writer.rulesVersion = version
                 var d = Decision()
                 d.lang = lang
-                for line in [7, 1_234_567] {
+                for line in [0, 7, 1_234_567, Int.max] {
                     let full = writer.decisionLine(line: line, id: id?[...], decision: d)
                     var quiet = Array("previous line\n".utf8)
                     writer.quietLine(line: line, id: id, lang: lang, into: &quiet)
