@@ -21,8 +21,7 @@ public final class AhoCorasick: @unchecked Sendable {
     /// Largest dense table, in entries (4 bytes each).
     public static let denseLimit = 24 << 20
 
-    let classOf: [UInt8]
-    /// ``classOf`` where the walk reads it.
+    /// Each byte's class (0: in no pattern).
     let classes: UnsafeBufferPointer<UInt8>
     let classCount: Int
     /// Rows of the dense table are `1 << shift` entries wide.
@@ -66,7 +65,6 @@ public final class AhoCorasick: @unchecked Sendable {
             classOf[b] = UInt8(n)
             n += 1
         }
-        self.classOf = classOf
         self.classes = AhoCorasick.owned(classOf)
         self.classCount = n
         var shift = 0
@@ -314,36 +312,34 @@ public final class AhoCorasick: @unchecked Sendable {
                 p += 1
             }
         }
-        do {
-            let cls = classes.baseAddress!
-            switch k {
-            case 4:
-                let d1 = w.starts[1], d2 = w.starts[2], d3 = w.starts[3]
-                var p0 = out, p1 = out + w.region, p2 = out + 2 * w.region, p3 = out + 3 * w.region
-                var r0 = 0, r1 = 0, r2 = 0, r3 = 0
-                for j in 0..<length {
-                    step(&r0, cls[Int(t[j])], &p0, j &+ 1)
-                    step(&r1, cls[Int(t[j &+ d1])], &p1, j &+ 1)
-                    step(&r2, cls[Int(t[j &+ d2])], &p2, j &+ 1)
-                    step(&r3, cls[Int(t[j &+ d3])], &p3, j &+ 1)
-                }
-                w.counts = SIMD4(out.distance(to: p0), (out + w.region).distance(to: p1), (out + 2 * w.region).distance(to: p2),
-                                 (out + 3 * w.region).distance(to: p3))
-            case 2:
-                let d1 = w.starts[1]
-                var p0 = out, p1 = out + w.region
-                var r0 = 0, r1 = 0
-                for j in 0..<length {
-                    step(&r0, cls[Int(t[j])], &p0, j &+ 1)
-                    step(&r1, cls[Int(t[j &+ d1])], &p1, j &+ 1)
-                }
-                w.counts = SIMD4(out.distance(to: p0), (out + w.region).distance(to: p1), 0, 0)
-            default:
-                var p = out
-                var r = 0
-                for j in 0..<n { step(&r, cls[Int(t[j])], &p, j &+ 1) }
-                w.counts = SIMD4(out.distance(to: p), 0, 0, 0)
+        let cls = classes.baseAddress!
+        switch k {
+        case 4:
+            let d1 = w.starts[1], d2 = w.starts[2], d3 = w.starts[3]
+            var p0 = out, p1 = out + w.region, p2 = out + 2 * w.region, p3 = out + 3 * w.region
+            var r0 = 0, r1 = 0, r2 = 0, r3 = 0
+            for j in 0..<length {
+                step(&r0, cls[Int(t[j])], &p0, j &+ 1)
+                step(&r1, cls[Int(t[j &+ d1])], &p1, j &+ 1)
+                step(&r2, cls[Int(t[j &+ d2])], &p2, j &+ 1)
+                step(&r3, cls[Int(t[j &+ d3])], &p3, j &+ 1)
             }
+            w.counts = SIMD4(out.distance(to: p0), (out + w.region).distance(to: p1), (out + 2 * w.region).distance(to: p2),
+                             (out + 3 * w.region).distance(to: p3))
+        case 2:
+            let d1 = w.starts[1]
+            var p0 = out, p1 = out + w.region
+            var r0 = 0, r1 = 0
+            for j in 0..<length {
+                step(&r0, cls[Int(t[j])], &p0, j &+ 1)
+                step(&r1, cls[Int(t[j &+ d1])], &p1, j &+ 1)
+            }
+            w.counts = SIMD4(out.distance(to: p0), (out + w.region).distance(to: p1), 0, 0)
+        default:
+            var p = out
+            var r = 0
+            for j in 0..<n { step(&r, cls[Int(t[j])], &p, j &+ 1) }
+            w.counts = SIMD4(out.distance(to: p), 0, 0, 0)
         }
         return w
     }
@@ -372,7 +368,7 @@ public final class AhoCorasick: @unchecked Sendable {
     func scanSparse(_ text: UnsafeBufferPointer<UInt8>, _ report: (Int32, Int) -> Void) {
         var s = 0
         for i in 0..<text.count {
-            let c = classOf[Int(text[i])]
+            let c = classes[Int(text[i])]
             if c == 0 {
                 s = 0
                 continue

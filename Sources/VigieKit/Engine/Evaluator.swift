@@ -86,7 +86,8 @@ public final class Evaluator {
         return normalizedStorage
     }
     var normalizedStorage = NormalizedText()
-    /// Whether `normalizedStorage`'s arrays are behind `normalizedView`, the normalizer's room.
+    /// Whether `normalizedStorage`'s arrays are behind `normalizedView`: the normalized bytes
+    /// and runs of the comment in the normalizer's room, where the engine reads them.
     var normalizedPending = false
     var normalizedView = (bytes: UnsafeBufferPointer<UInt8>(start: nil, count: 0), runs: UnsafeBufferPointer<UInt8>(start: nil, count: 0))
     let regexScratch = RegexScratch()
@@ -129,9 +130,6 @@ public final class Evaluator {
     let langs: [String]
     /// Each of `langs` as its place in ``LanguageScore`` (0 French, 1 English, 2 Spanish, -1 other).
     let langSlots: [Int]
-    /// The normalized text and its runs while rules are evaluated (empty otherwise).
-    var nbytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-    var nruns = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
     /// Whether `trace` is set (known without reading the reference).
     var tracing = false
     var wordStarts: [Int32] = []
@@ -190,7 +188,7 @@ public final class Evaluator {
         statefulReplyRules = program.statefulReplyRules.map { $0 }
         replies = program.rules.map { r in r.actions.contains { $0.kind == .reply } }
         langs = program.langs.map { String($0) }
-        langSlots = langs.map { LanguageDetector.languages.firstIndex(of: $0) ?? -1 }
+        langSlots = LanguageDetector.slots(of: langs)
     }
 
     deinit {
@@ -294,8 +292,6 @@ public final class Evaluator {
         }
         normalizedView = view
         normalizedPending = trace == nil
-        nbytes = view.bytes
-        nruns = view.runs
         wordStartsReady = false
         scan()
         commentTime = readCommentTime(doc)
@@ -330,8 +326,6 @@ public final class Evaluator {
             all.sort()
         }
         evaluateCandidates(&p)
-        nbytes = UnsafeBufferPointer(start: nil, count: 0)
-        nruns = UnsafeBufferPointer(start: nil, count: 0)
         // Render the replies that may go out: those of matched rules and of stateful rules.
         if !p.matched.isEmpty {
             for i in p.matched where replies[Int(i)] { renderReplies(Int(i), &p) }
@@ -347,22 +341,10 @@ public final class Evaluator {
         if warned { p.warnings = warnings }
     }
 
-    /// ``LanguageDetector/choose(_:candidates:)`` over `langs`, by their places in the score:
-    /// no string is compared on each comment.
+    /// ``LanguageDetector/choose(_:candidates:)`` over `langs`, by their places in the score.
     func chooseLanguage(_ score: LanguageScore) -> String {
         guard langs.count > 1 else { return langs.first ?? "und" }
-        var best = 0
-        var bestScore = Int.min
-        langSlots.withUnsafeBufferPointer { slots in
-            for i in 0..<slots.count {
-                let s = slots[i] == 0 ? score.fr : slots[i] == 1 ? score.en : slots[i] == 2 ? score.es : 0
-                if s > bestScore {
-                    best = i
-                    bestScore = s
-                }
-            }
-        }
-        return langs[best]
+        return langs[LanguageDetector.best(score, slots: langSlots)]
     }
 
     func evaluateCandidates(_ p: inout Partial) {
@@ -435,7 +417,7 @@ public final class Evaluator {
             self.patternTail[pi] = h
         }
         do {
-            let buf = nbytes
+            let buf = normalizedView.bytes
             automaton._withUnsafeGuaranteedRef { ac in
                 if ac.isDense, buf.count <= AhoCorasick.walkLimit {
                     let w = ac.walk(buf, &steps)
@@ -523,7 +505,7 @@ public final class Evaluator {
         var h = Int(patternHead[p])
         while h >= 0 {
             let e = Int(hitEnd[h])
-            if accepts(a, e - len, e, nbytes, nruns) { return true }
+            if accepts(a, e - len, e, normalizedView.bytes, normalizedView.runs) { return true }
             h = Int(hitNext[h])
         }
         return false

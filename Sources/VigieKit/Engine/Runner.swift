@@ -667,17 +667,17 @@ public final class StreamRunner {
                 return .stopped(signal: control.stopRequest ?? 0, partialBytes: skipping ? skippedBytes : carry.count)
             }
             // A new block (the last one may still be read by batches in flight), the unfinished
-            // line first; at least twice that line, so a long line keeps making progress.
+            // line first; at least twice that line, so a long line keeps making progress. The
+            // read fills it in place: the block holds exactly the bytes carried and read.
             block = []
             let capacity = max(blockSize, carry.count * 2)
-            block = [UInt8](unsafeUninitializedCapacity: capacity) { b, count in
-                let (_, k) = b.initialize(from: carry)
-                (b.baseAddress! + k).initialize(repeating: 0, count: capacity - k)
-                count = capacity
-            }
             let kept = carry.count
-            var n: Int
-            repeat { n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress! + kept, capacity - kept) } } while n < 0 && errno == EINTR
+            var n = 0
+            block = [UInt8](unsafeUninitializedCapacity: capacity) { b, count in
+                _ = b.initialize(from: carry)
+                repeat { n = read(fd, b.baseAddress! + kept, capacity - kept) } while n < 0 && errno == EINTR
+                count = kept + max(0, n)
+            }
             if n < 0 {
                 let e = errno
                 _ = emit()

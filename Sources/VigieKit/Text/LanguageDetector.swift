@@ -137,22 +137,27 @@ public enum LanguageDetector {
 
     /// The candidate with the best score; the first one on a tie.
     public static func choose(_ score: LanguageScore, candidates: [String]) -> String {
-        guard candidates.count > 1 else { return candidates.first ?? "und" }
-        func scoreOf(_ lang: String) -> Int {
-            switch lang {
-            case "fr": return score.fr
-            case "en": return score.en
-            case "es": return score.es
-            default: return 0
-            }
-        }
-        var best = candidates[0]
-        var bestScore = scoreOf(best)
-        for c in candidates.dropFirst() {
-            let s = scoreOf(c)
-            if s > bestScore {
-                best = c
-                bestScore = s
+        guard !candidates.isEmpty else { return "und" }
+        return candidates[best(score, slots: slots(of: candidates))]
+    }
+
+    /// Each candidate's place in ``LanguageScore`` (0 French, 1 English, 2 Spanish, -1 other).
+    static func slots(of candidates: [String]) -> [Int] {
+        candidates.map { languages.firstIndex(of: $0) ?? -1 }
+    }
+
+    /// The index of the candidate (given by its ``slots(of:)``) with the best score; the first
+    /// one on a tie. Compares no string: the engine calls it on every comment.
+    static func best(_ score: LanguageScore, slots: [Int]) -> Int {
+        var best = 0
+        var bestScore = Int.min
+        slots.withUnsafeBufferPointer { slots in
+            for i in 0..<slots.count {
+                let s = slots[i] == 0 ? score.fr : slots[i] == 1 ? score.en : slots[i] == 2 ? score.es : 0
+                if s > bestScore {
+                    best = i
+                    bestScore = s
+                }
             }
         }
         return best
