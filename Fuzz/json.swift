@@ -1,7 +1,11 @@
 // libFuzzer target: the JSON line scanner. Whatever the bytes, `JSONDocument.parse` returns or
 // throws, and every node of an accepted document can be read: kinds, raw bytes inside the line,
 // decoded strings, numbers, members found again by their key. Built and run by scripts/fuzz.sh.
-@testable import VigieKit
+@testable import VigieCore
+@testable import VigieText
+@testable import VigieRegex
+@testable import VigieLanguage
+@testable import VigieEngine
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -1,7 +1,11 @@
 // libFuzzer target: the normalizer. Whatever the bytes and whatever the stages (the first byte
 // picks them, as `normalize except` would), the origin map stays inside the input and every
 // normalized range maps back to a range of the original. Built and run by scripts/fuzz.sh.
-@testable import VigieKit
+@testable import VigieCore
+@testable import VigieText
+@testable import VigieRegex
+@testable import VigieLanguage
+@testable import VigieEngine
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNormalizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

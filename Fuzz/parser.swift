@@ -1,7 +1,11 @@
 // libFuzzer target: a rule file through the whole front end — parser, checker, compiler — and
 // every diagnostic rendered (line, column, snippet, caret). Nothing may crash or hang, whatever
 // the bytes. Built and run by scripts/fuzz.sh.
-@testable import VigieKit
+@testable import VigieCore
+@testable import VigieText
+@testable import VigieRegex
+@testable import VigieLanguage
+@testable import VigieEngine
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

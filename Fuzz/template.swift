@@ -3,7 +3,11 @@
 // placeholders take everything from the comment is rendered for it: the reply never holds a
 // working mention, markup or control characters from the comment, and never passes the length
 // cap. Built and run by scripts/fuzz.sh.
-@testable import VigieKit
+@testable import VigieCore
+@testable import VigieText
+@testable import VigieRegex
+@testable import VigieLanguage
+@testable import VigieEngine
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTemplate(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

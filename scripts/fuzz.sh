@@ -6,7 +6,7 @@
 #   scripts/fuzz.sh --build-only       build, do not run
 #   scripts/fuzz.sh --seed 1           a fixed random seed (0, the default, lets libFuzzer pick)
 #
-# SwiftPM cannot build a libFuzzer executable, so this builds the VigieKit target (and its
+# SwiftPM cannot build a libFuzzer executable, so this builds the library targets (and their
 # dependencies) with SwiftPM, instrumented (`-sanitize=fuzzer` plus AddressSanitizer), in
 # .build-fuzz/spm, then links each Fuzz/<target>.swift against those objects with swiftc. Each run
 # starts from the committed seeds in Fuzz/corpus/<target>/ (never written to) plus what earlier
@@ -44,14 +44,16 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
 
 # The library and its dependencies, instrumented; SwiftPM rebuilds only what changed.
 spm="$out/spm"
-echo "fuzz: building VigieKit with -sanitize=fuzzer,address" >&2
+echo "fuzz: building the library targets with -sanitize=fuzzer,address" >&2
 start=$(date +%s)
-swift build -c release --target VigieKit --scratch-path "$spm" --sanitize=address \
-  -Xswiftc -sanitize=fuzzer -Xswiftc -enable-testing -Xswiftc -suppress-warnings >"$out/build.log" 2>&1 \
-  || { tail -30 "$out/build.log" >&2; exit 2; }
+for target in VigieEngine VigieImport; do
+  swift build -c release --target "$target" --scratch-path "$spm" --sanitize=address \
+    -Xswiftc -sanitize=fuzzer -Xswiftc -enable-testing -Xswiftc -suppress-warnings >"$out/build.log" 2>&1 \
+    || { tail -30 "$out/build.log" >&2; exit 2; }
+done
 echo "fuzz: built in $(( $(date +%s) - start )) s" >&2
 objects=()
-while IFS= read -r o; do objects+=("$o"); done < <(find "$spm/release/" -path '*/VigieKit.build/*.o' -o -path '*/Yams.build/*.o' -o -path '*/CYaml.build/*.o' | sort)
+while IFS= read -r o; do objects+=("$o"); done < <(find "$spm/release/" -path '*/Vigie*.build/*.o' -o -path '*/Yams.build/*.o' -o -path '*/CYaml.build/*.o' | sort)
 yaml_include=$(find "$spm/checkouts" -path '*/CYaml/include' -type d | head -1)
 
 status=0

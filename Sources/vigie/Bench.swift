@@ -1,6 +1,14 @@
 import ArgumentParser
 import Foundation
-import VigieKit
+import VigieBench
+import VigieCore
+import VigieEngine
+import VigieFormat
+import VigieImport
+import VigieLanguage
+import VigieLint
+import VigieReport
+import VigieRuleTests
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,7 +57,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if let stateful {
-            let r = try VigieKit.Bench.stateful(comments: stateful, authors: authors)
+            let r = try VigieBench.Bench.stateful(comments: stateful, authors: authors)
             Terminal.out(String(format: """
                 stateful rules: %d comments, %d authors, %.0f comments/s (stateless rules alone: %.0f/s), +%.2f µs per comment
                 state: %d keys at the end; resident memory %.0f MB after %d comments, %.0f MB at the end
@@ -90,7 +98,7 @@ struct Bench: ParsableCommand {
             }
             if format == .text, isatty(2) != 0 { Terminal.error("measuring \(p.count) rules…\n") }
             do {
-                rows.append(try VigieKit.Bench.run(patterns: p, corpus: data, jobs: jobs, sample: sample, repeats: `repeat`))
+                rows.append(try VigieBench.Bench.run(patterns: p, corpus: data, jobs: jobs, sample: sample, repeats: `repeat`))
             } catch {
                 Terminal.error("vigie: \(error)\n")
                 throw ExitCode(ExitStatus.usage.rawValue)

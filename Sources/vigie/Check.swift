@@ -1,5 +1,13 @@
 import ArgumentParser
-import VigieKit
+import VigieBench
+import VigieCore
+import VigieEngine
+import VigieFormat
+import VigieImport
+import VigieLanguage
+import VigieLint
+import VigieReport
+import VigieRuleTests
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Compile rule files and print their diagnostics.")

@@ -1,5 +1,13 @@
 import ArgumentParser
-import VigieKit
+import VigieBench
+import VigieCore
+import VigieEngine
+import VigieFormat
+import VigieImport
+import VigieLanguage
+import VigieLint
+import VigieReport
+import VigieRuleTests
 
 struct ExplainError: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "explain-error", abstract: "Explain a diagnostic id, such as E031.")

@@ -1,6 +1,14 @@
 import ArgumentParser
 import Foundation
-import VigieKit
+import VigieBench
+import VigieCore
+import VigieEngine
+import VigieFormat
+import VigieImport
+import VigieLanguage
+import VigieLint
+import VigieReport
+import VigieRuleTests
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -64,9 +72,9 @@ struct Report: ParsableCommand {
         options.examplesPerRule = examples
         let showProgress = isatty(2) != 0
         var lastShown = Date.distantPast
-        let report: VigieKit.Report
+        let report: VigieReport.Report
         do {
-            report = try VigieKit.Report.build(decisions: decisions, comments: comments, options: options) { p in
+            report = try VigieReport.Report.build(decisions: decisions, comments: comments, options: options) { p in
                 guard showProgress, Date().timeIntervalSince(lastShown) >= 0.1 else { return }
                 lastShown = Date()
                 var s = "\rreport: \(p.lines) lines"

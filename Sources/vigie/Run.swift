@@ -1,6 +1,14 @@
 import ArgumentParser
 import Foundation
-import VigieKit
+import VigieBench
+import VigieCore
+import VigieEngine
+import VigieFormat
+import VigieImport
+import VigieLanguage
+import VigieLint
+import VigieReport
+import VigieRuleTests
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(

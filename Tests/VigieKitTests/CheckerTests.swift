@@ -1,7 +1,17 @@
 import Foundation
 import Testing
 
-@testable import VigieKit
+@testable import VigieCore
+@testable import VigieText
+@testable import VigieRegex
+@testable import VigieLanguage
+@testable import VigieEngine
+@testable import VigieRuleTests
+@testable import VigieLint
+@testable import VigieFormat
+@testable import VigieImport
+@testable import VigieReport
+@testable import VigieBench
 
 /// A negative rule file (or folder of rule files) under `Fixtures/errors/`, with what it expects
 /// written in its leading comment lines:

@@ -1,7 +1,17 @@
 import Foundation
 import Testing
 
-@testable import VigieKit
+@testable import VigieCore
+@testable import VigieText
+@testable import VigieRegex
+@testable import VigieLanguage
+@testable import VigieEngine
+@testable import VigieRuleTests
+@testable import VigieLint
+@testable import VigieFormat
+@testable import VigieImport
+@testable import VigieReport
+@testable import VigieBench
 
 /// `vigie fmt`: golden files, idempotence, meaning and comments kept, the lexer's comment
 /// tokens, unknown syntax, the unified diff and the command line.
@@ -65,7 +75,7 @@ import Testing
             #expect(formattedExample == example, "\(Self.explain(example, formattedExample))")
         }
 
-        let source = try Self.read("Sources/VigieKit/Format/Formatter.swift")
+        let source = try Self.read("Sources/VigieFormat/Formatter.swift")
         let doc = source.components(separatedBy: "/// ```\n")[1]
         let code =
             doc.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map {

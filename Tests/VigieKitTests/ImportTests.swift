@@ -1,7 +1,17 @@
 import Foundation
 import Testing
 
-@testable import VigieKit
+@testable import VigieCore
+@testable import VigieText
+@testable import VigieRegex
+@testable import VigieLanguage
+@testable import VigieEngine
+@testable import VigieRuleTests
+@testable import VigieLint
+@testable import VigieFormat
+@testable import VigieImport
+@testable import VigieReport
+@testable import VigieBench
 
 /// `vigie import automoderator`: each construct on small YAML of our own, golden output for the
 /// fixture, the real configurations of `../shared` when they are there, and a comparison of

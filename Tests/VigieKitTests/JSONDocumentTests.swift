@@ -1,7 +1,17 @@
 import Foundation
 import Testing
 
-@testable import VigieKit
+@testable import VigieCore
+@testable import VigieText
+@testable import VigieRegex
+@testable import VigieLanguage
+@testable import VigieEngine
+@testable import VigieRuleTests
+@testable import VigieLint
+@testable import VigieFormat
+@testable import VigieImport
+@testable import VigieReport
+@testable import VigieBench
 
 /// The byte-level JSON reader against Foundation's, on documents small enough for the parser's
 /// room on the stack and on documents that outgrow it.

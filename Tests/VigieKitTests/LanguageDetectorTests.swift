@@ -1,6 +1,16 @@
 import Testing
 
-@testable import VigieKit
+@testable import VigieCore
+@testable import VigieText
+@testable import VigieRegex
+@testable import VigieLanguage
+@testable import VigieEngine
+@testable import VigieRuleTests
+@testable import VigieLint
+@testable import VigieFormat
+@testable import VigieImport
+@testable import VigieReport
+@testable import VigieBench
 
 /// The language detector reads words eight bytes at a time and looks them up without branches;
 /// these tests hold it to the plain definition: function words count 2, letters of one

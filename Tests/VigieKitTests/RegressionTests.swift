@@ -1,7 +1,17 @@
 import Foundation
 import Testing
 
-@testable import VigieKit
+@testable import VigieCore
+@testable import VigieText
+@testable import VigieRegex
+@testable import VigieLanguage
+@testable import VigieEngine
+@testable import VigieRuleTests
+@testable import VigieLint
+@testable import VigieFormat
+@testable import VigieImport
+@testable import VigieReport
+@testable import VigieBench
 
 /// One test per bug found and fixed, named after what went wrong.
 struct RegressionTests {

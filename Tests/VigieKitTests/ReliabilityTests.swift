@@ -1,7 +1,17 @@
 import Foundation
 import Testing
 
-@testable import VigieKit
+@testable import VigieCore
+@testable import VigieText
+@testable import VigieRegex
+@testable import VigieLanguage
+@testable import VigieEngine
+@testable import VigieRuleTests
+@testable import VigieLint
+@testable import VigieFormat
+@testable import VigieImport
+@testable import VigieReport
+@testable import VigieBench
 
 /// Random streams mixing good comments and every kind of bad line, through the stream runner
 /// with one and several workers, batches of every size, and input cut into reads anywhere: the

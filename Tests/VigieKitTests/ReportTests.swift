@@ -2,7 +2,17 @@ import Dispatch
 import Foundation
 import Testing
 
-@testable import VigieKit
+@testable import VigieCore
+@testable import VigieText
+@testable import VigieRegex
+@testable import VigieLanguage
+@testable import VigieEngine
+@testable import VigieRuleTests
+@testable import VigieLint
+@testable import VigieFormat
+@testable import VigieImport
+@testable import VigieReport
+@testable import VigieBench
 
 /// `Tests/VigieKitTests/Fixtures/report`: a hand-written stream and its decisions (see its README).
 private enum ReportFixture {

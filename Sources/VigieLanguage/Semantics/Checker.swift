@@ -1,0 +1,451 @@
+import VigieCore
+import VigieText
+import VigieRegex
+/// Resolves names across a rule set and reports what cannot work: unknown or duplicate names,
+/// cycles between rules, bad severities, functions and placeholders, incompatible comparisons.
+package enum Checker {
+    /// The severities, lowest first.
+    package static let severities = ["low", "normal", "high", "critical"]
+    /// Derived-value functions and their arity.
+    package static let functions: [String: Int] = ["length": 1, "links": 1, "mentions": 1, "hashtags": 1, "emojis": 1, "caps": 1, "words": 1, "age": 1]
+    /// Fields documented in the input contract (Grammar/input.schema.json).
+    package static let knownFields: Set<String> = [
+        "id", "text", "lang", "timestamp", "created_at", "channel", "thread", "platform", "url", "parent_id", "title",
+        "author", "author.id", "author.name", "author.role", "author.age", "author.created_at", "author.followers",
+        "author.verified", "author.karma", "author.posts", "meta",
+    ]
+
+    package static func check(_ rs: inout RuleSet) {
+        var d: [Diagnostic] = []
+        var listFirst: [String: (SourceFile, Span)] = [:]
+        var templateFirst: [String: (SourceFile, Span)] = [:]
+        var ruleFirst: [String: (SourceFile, Span)] = [:]
+        func duplicate(_ kind: String, _ n: Name, _ f: SourceFile, _ first: (SourceFile, Span)) {
+            d.append(Diagnostic("E033", .error, "\(kind) `\(n.text)` is declared twice", file: f, span: n.span, label: "declared again here",
+                                labels: [DiagnosticLabel(file: first.0, span: first.1, message: "first declared here")],
+                                help: "rename one of them; \(kind)s share one namespace across all rule files"))
+        }
+        for f in rs.files {
+            for l in f.langs where !rs.langs.contains(l.text) {
+                if !LanguageDetector.known.contains(l.text) {
+                    d.append(Diagnostic("W004", .warning, "language `\(l.text)` cannot be detected", file: f.file, span: l.span,
+                                        help: "Vigie detects fr, en and es; other languages work when comments carry a `lang` field"))
+                }
+                rs.langs.append(l.text)
+            }
+            for l in f.lists {
+                if let first = listFirst[l.name.text] { duplicate("list", l.name, f.file, first); continue }
+                listFirst[l.name.text] = (f.file, l.name.span)
+                if let resolved = loadList(l, file: f.file, root: rs.root, into: &d) { rs.lists[l.name.text] = resolved }
+            }
+            for t in f.templates {
+                if let first = templateFirst[t.name.text] { duplicate("template", t.name, f.file, first); continue }
+                templateFirst[t.name.text] = (f.file, t.name.span)
+                rs.templates[t.name.text] = Located(file: f.file, decl: t)
+                if t.variants.isEmpty {
+                    d.append(Diagnostic("E051", .error, "template `\(t.name.text)` has no text", file: f.file, span: t.name.span, help: "add a variant per language, as in `fr: \"Bonjour {author.name}\"`"))
+                }
+                for v in t.variants {
+                    if v.texts.isEmpty {
+                        d.append(Diagnostic("E051", .error, "the `\(v.lang.text)` variant of template `\(t.name.text)` has no text", file: f.file, span: v.lang.span, help: "give at least one text: `\(v.lang.text): [\"...\"]`"))
+                    }
+                    for text in v.texts { checkPlaceholders(text, file: f.file, into: &d) }
+                }
+            }
+            for r in f.rules {
+                if let first = ruleFirst[r.name.text] { duplicate("rule", r.name, f.file, first); continue }
+                ruleFirst[r.name.text] = (f.file, r.name.span)
+                rs.rules.append(Located(file: f.file, decl: r))
+            }
+            for t in f.tests { rs.tests.append(Located(file: f.file, decl: t)) }
+        }
+        if rs.langs.isEmpty { rs.langs = ["fr", "en", "es"] }
+        let stageNames = NormalizationStages.named.map(\.0)
+        for f in rs.files {
+            for n in f.normalizeExcept {
+                if let stage = NormalizationStages.named.first(where: { $0.0 == n.text })?.1 {
+                    rs.stages.remove(stage)
+                } else {
+                    d.append(Diagnostic("E048", .error, "unknown normalization stage `\(n.text)`", file: f.file, span: n.span, label: "not a stage",
+                                        help: closestName(to: n.text, among: stageNames).map { "did you mean `\($0)`?" } ?? "stages: \(stageNames.joined(separator: ", "))"))
+                }
+            }
+        }
+        let ruleNames = rs.rules.map(\.decl.name.text)
+        let listNames = Array(rs.lists.keys).sorted()
+        let templateNames = Array(rs.templates.keys).sorted()
+        var usedTemplates = Set<String>()
+        for r in rs.rules {
+            checkExpr(r.decl.condition, file: r.file, rules: ruleNames, lists: listNames, listFirst: listFirst, into: &d)
+            var hides = false
+            var reply: ActionSyntax?
+            for a in r.decl.actions {
+                switch a.kind {
+                case .hide: hides = true
+                case .reply:
+                    reply = a
+                    if let w = a.cooldown { checkWindow(w, file: r.file, into: &d) }
+                    if let n = a.argument {
+                        usedTemplates.insert(n.text)
+                        if templateFirst[n.text] == nil {
+                            d.append(unknown("E032", "template", n, r.file, templateNames))
+                        }
+                    }
+                case .escalate:
+                    if let w = a.oncePer { checkWindow(w, file: r.file, into: &d) }
+                    if let s = a.severity, !severities.contains(s.text) {
+                        d.append(Diagnostic("E037", .error, "unknown severity `\(s.text)`", file: r.file, span: s.span, label: "not a severity",
+                                            help: closestName(to: s.text, among: severities).map { "did you mean `\($0)`?" } ?? "severities are low, normal, high, critical"))
+                    }
+                default: break
+                }
+            }
+            if hides, let reply {
+                d.append(Diagnostic("W003", .warning, "rule `\(r.decl.name.text)` hides the comment and replies to it", file: r.file, span: reply.span,
+                                    label: "this reply is never sent", notes: ["a hidden comment gets no public reply"],
+                                    help: "use `flag` to ask a person to answer, or split the rule"))
+            }
+        }
+        for (name, t) in rs.templates where usedTemplates.contains(name) {
+            let has = Set(t.decl.variants.map(\.lang.text))
+            for lang in rs.langs where !has.contains(lang) && rs.files.contains(where: { !$0.langs.isEmpty }) {
+                d.append(Diagnostic("W002", .warning, "template `\(name)` has no `\(lang)` variant", file: t.file, span: t.decl.name.span,
+                                    help: "add `\(lang): \"...\"`; until then comments in \(lang) get the first variant"))
+            }
+        }
+        for t in rs.tests {
+            for a in t.decl.expectations where a.kind == .reply {
+                if let n = a.argument, templateFirst[n.text] == nil { d.append(unknown("E032", "template", n, t.file, templateNames)) }
+            }
+        }
+        checkCycles(rs, into: &d)
+        if !d.contains(where: { $0.id == "E034" }) { checkNestedWindows(rs, into: &d) }
+        rs.diagnostics += d
+    }
+
+    package static func unknown(_ id: String, _ kind: String, _ n: Name, _ f: SourceFile, _ candidates: [String]) -> Diagnostic {
+        let suggestion = closestName(to: n.text, among: candidates)
+        return Diagnostic(id, .error, "unknown \(kind) `\(n.text)`", file: f, span: n.span, label: "no \(kind) has this name",
+                          help: suggestion.map { "did you mean `\($0)`?" } ?? (candidates.isEmpty ? "no \(kind) is declared" : "declared \(kind)s: \(candidates.prefix(8).joined(separator: ", "))"))
+    }
+
+    package static func loadList(_ l: ListDecl, file: SourceFile, root: String, into d: inout [Diagnostic]) -> ResolvedList? {
+        let norm = Normalizer()
+        switch l.source {
+        case .inline(let items):
+            for t in items where norm.normalize(t.value).isEmpty {
+                d.append(emptyTerm(t, file))
+            }
+            return ResolvedList(decl: l, file: file, terms: items.map(\.value), termFile: file, termSpans: items.map(\.span))
+        case .file(let p):
+            let real: String
+            switch RuleSetLoader.resolveListPath(p.value, ruleFile: file.path, root: root) {
+            case .failure(.absolute):
+                d.append(Diagnostic("E035", .error, "list file path must be relative", file: file, span: p.span, help: "write the path relative to this rule file, inside the rules folder"))
+                return nil
+            case .failure(.outside(let r)):
+                d.append(Diagnostic("E035", .error, "list file `\(p.value)` is outside the rules folder", file: file, span: p.span, notes: ["the rules folder is `\(r)`"], help: "keep list files inside the rules folder"))
+                return nil
+            case .success(let r): real = r
+            }
+            let bytes: [UInt8]
+            switch RuleSetLoader.readFile(real) {
+            case .success(let b): bytes = b
+            case .failure(let m):
+                d.append(Diagnostic("E035", .error, "cannot read list file `\(p.value)`: \(m)", file: file, span: p.span))
+                return nil
+            }
+            let lf = SourceFile(path: real, bytes: bytes)
+            var terms: [String] = []
+            var spans: [Span] = []
+            var start = 0
+            let b = lf.bytes
+            while start < b.count {
+                var end = start
+                while end < b.count, b[end] != 0x0A { end += 1 }
+                var s = start
+                var e = end
+                if e > s, b[e - 1] == 0x0D { e -= 1 }
+                if let hash = b[s..<e].firstIndex(of: UInt8(ascii: "#")) { e = hash }
+                while s < e, b[s] == 0x20 || b[s] == 0x09 { s += 1 }
+                while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 { e -= 1 }
+                if e > s {
+                    let term = String(decoding: b[s..<e], as: UTF8.self)
+                    if norm.normalize(term).isEmpty {
+                        d.append(emptyTerm(StringLit(value: term, span: Span(s, e)), lf))
+                    } else {
+                        terms.append(term)
+                        spans.append(Span(s, e))
+                    }
+                }
+                start = end + 1
+            }
+            return ResolvedList(decl: l, file: file, terms: terms, termFile: lf, termSpans: spans)
+        }
+    }
+
+    package static func emptyTerm(_ t: StringLit, _ f: SourceFile) -> Diagnostic {
+        Diagnostic("E040", .error, "term \"\(t.value)\" is empty once normalized", file: f, span: t.span, label: "matches nothing",
+                   notes: ["terms are compared on letters and digits; spaces and punctuation only separate words"],
+                   help: "use `matches /.../` to match punctuation or symbols")
+    }
+
+    package static func checkPlaceholders(_ s: StringLit, file: SourceFile, into d: inout [Diagnostic]) {
+        switch TemplateText.parse(s.value) {
+        case .success: break
+        case .failure(let e):
+            let at = sourceOffset(of: e.offset, in: s, file: file)
+            d.append(Diagnostic("E041", .error, "bad placeholder in template: \(e.message)", file: file, span: Span(at, at + 1),
+                                help: "placeholders are `{author.name}`, `{author.name|fallback}`, `{lang}`, `{match}`; write `\\{` for a literal brace"))
+        }
+    }
+
+    /// The source offset of byte `offset` of a string literal's decoded value: escapes such as
+    /// `\"` take two source bytes for one decoded byte (`\{` and `\}` are kept as written).
+    package static func sourceOffset(of offset: Int, in s: StringLit, file: SourceFile) -> Int {
+        var raw = s.span.start + 1
+        var decoded = 0
+        let b = file.bytes
+        while decoded < offset, raw < s.span.end - 1 {
+            if b[raw] == UInt8(ascii: "\\"), raw + 1 < b.count {
+                let e = b[raw + 1]
+                decoded += (e == UInt8(ascii: "{") || e == UInt8(ascii: "}")) ? 2 : 1
+                raw += 2
+            } else {
+                decoded += 1
+                raw += 1
+            }
+        }
+        return raw
+    }
+
+    package static func checkTerms(_ t: TermsSyntax, file: SourceFile, lists: [String], listFirst: [String: (SourceFile, Span)], into d: inout [Diagnostic]) {
+        let norm = Normalizer()
+        switch t {
+        case .list(let n):
+            if listFirst[n.text] == nil { d.append(unknown("E031", "list", n, file, lists)) }
+        case .single(let s):
+            if norm.normalize(s.value).isEmpty { d.append(emptyTerm(s, file)) }
+        case .inline(let items, _):
+            for s in items where norm.normalize(s.value).isEmpty { d.append(emptyTerm(s, file)) }
+        }
+    }
+
+    package enum StaticType: String { case string, number, duration, bool, null, unknown }
+
+    package static func checkValue(_ v: ValueSyntax, file: SourceFile, into d: inout [Diagnostic]) -> StaticType {
+        switch v {
+        case .string: return .string
+        case .number: return .number
+        case .duration: return .duration
+        case .bool: return .bool
+        case .null: return .null
+        case .field(let path, let span):
+            let dotted = path.map(\.text).joined(separator: ".")
+            if dotted == "lang" { return .string }
+            if !knownFields.contains(dotted), path.first?.text != "meta" {
+                let parentKnown = path.count > 1 && knownFields.contains(path.dropLast().map(\.text).joined(separator: "."))
+                let suggestion = closestName(to: dotted, among: Array(knownFields))
+                if parentKnown || suggestion != nil {
+                    d.append(Diagnostic("W001", .warning, "field `\(dotted)` is not a documented input field", file: file, span: span,
+                                        notes: ["a comment without this field makes every comparison on it false"],
+                                        help: suggestion.map { "did you mean `\($0)`?" } ?? "custom fields belong under `meta.`"))
+                }
+            }
+            return .unknown
+        case .call(let n, let args, let span):
+            guard let arity = functions[n.text] else {
+                d.append(Diagnostic("E039", .error, "unknown function `\(n.text)`", file: file, span: n.span, label: "not a derived value",
+                                    help: closestName(to: n.text, among: Array(functions.keys)).map { "did you mean `\($0)`?" } ?? "functions: \(functions.keys.sorted().joined(separator: ", "))"))
+                return .unknown
+            }
+            if args.count != arity {
+                d.append(Diagnostic("E039", .error, "`\(n.text)` takes \(arity) argument, found \(args.count)", file: file, span: span))
+            }
+            for a in args {
+                if case .field = a { _ = checkValue(a, file: file, into: &d) } else {
+                    d.append(Diagnostic("E039", .error, "`\(n.text)` takes a field, such as `\(n.text)(text)`", file: file, span: a.span))
+                }
+            }
+            return n.text == "age" ? .duration : .number
+        }
+    }
+
+    package static func checkExpr(_ e: Expr, file: SourceFile, rules: [String], lists: [String], listFirst: [String: (SourceFile, Span)], into d: inout [Diagnostic]) {
+        func sub(_ x: Expr) { checkExpr(x, file: file, rules: rules, lists: lists, listFirst: listFirst, into: &d) }
+        switch e {
+        case .and(let a, let b), .or(let a, let b):
+            sub(a)
+            sub(b)
+        case .not(let a, _): sub(a)
+        case .ruleRef(let n, _):
+            if !rules.contains(n.text) { d.append(unknown("E030", "rule", n, file, rules)) }
+        case .text(let subject, _, _, let terms, let near, _):
+            checkTextSubject(subject, file: file, into: &d)
+            checkTerms(terms, file: file, lists: lists, listFirst: listFirst, into: &d)
+            if let near { checkTerms(near.terms, file: file, lists: lists, listFirst: listFirst, into: &d) }
+        case .matches(let subject, let pattern, let flags, let patternStart, _):
+            checkTextSubject(subject, file: file, into: &d)
+            do {
+                _ = try Regex(pattern, flags: flags)
+            } catch {
+                let at = patternStart + min(error.offset, pattern.utf8.count)
+                d.append(Diagnostic("E036", .error, "regular expression does not compile: \(error.message)", file: file, span: Span(at, at + 1),
+                                    label: "here", help: "check the pattern's syntax; Vigie uses PCRE2 (Perl-compatible) regular expressions"))
+            }
+        case .count(let inner, _, let rhs, _):
+            sub(inner)
+            if case .text(_, _, _, _, let near?, _) = inner {
+                d.append(Diagnostic("E017", .error, "`count(...)` counts terms; it cannot count `near` pairs", file: file, span: near.span,
+                                    help: "count the terms alone, or use `near` outside `count`"))
+            }
+            if checkValue(rhs, file: file, into: &d) != .number {
+                d.append(Diagnostic("E038", .error, "a count compares with a number", file: file, span: rhs.span))
+            }
+        case .compare(let a, let op, let b, let span):
+            let ta = checkValue(a, file: file, into: &d)
+            let tb = checkValue(b, file: file, into: &d)
+            if ta != .unknown, tb != .unknown, !compatible(ta, tb, op) {
+                d.append(Diagnostic("E038", .error, "cannot compare \(ta.rawValue) with \(tb.rawValue) using `\(op.rawValue)`", file: file, span: span,
+                                    help: "numbers compare with numbers and durations, strings with strings; `==` and `!=` also compare booleans and null"))
+            }
+        case .isIn(let v, let terms, _, _):
+            _ = checkValue(v, file: file, into: &d)
+            if case .list(let n) = terms, listFirst[n.text] == nil { d.append(unknown("E031", "list", n, file, lists)) }
+        case .exists(let v, _): _ = checkValue(v, file: file, into: &d)
+        case .constant: break
+        case .windowCount(let inner, let window, _, let rhs, _):
+            sub(inner)
+            if containsWindow(inner) {
+                d.append(Diagnostic("E049", .error, "a windowed count cannot count another window", file: file, span: inner.span,
+                                    help: "count a rule or a plain condition: `count(rule plainte, window 15m) >= 30`"))
+            }
+            checkWindow(window, file: file, into: &d)
+            if checkValue(rhs, file: file, into: &d) != .number {
+                d.append(Diagnostic("E038", .error, "a count compares with a number", file: file, span: rhs.span))
+            }
+        case .repeats(let window, _, let rhs, _):
+            checkWindow(window, file: file, into: &d)
+            if checkValue(rhs, file: file, into: &d) != .number {
+                d.append(Diagnostic("E038", .error, "a count compares with a number", file: file, span: rhs.span))
+            }
+        }
+    }
+
+    /// Text predicates read a field (`text`, `author.name`), not a literal or a derived value.
+    package static func checkTextSubject(_ v: ValueSyntax, file: SourceFile, into d: inout [Diagnostic]) {
+        if case .field = v {
+            _ = checkValue(v, file: file, into: &d)
+        } else {
+            d.append(Diagnostic("E052", .error, "text operators apply to a field of the comment", file: file, span: v.span, label: "not a field",
+                                help: "write `text has \"...\"` or `author.name contains \"...\"`"))
+        }
+    }
+
+    package static func checkWindow(_ w: WindowSyntax, file: SourceFile, into d: inout [Diagnostic]) {
+        if w.seconds <= 0 {
+            d.append(Diagnostic("E050", .error, "a window or period must be longer than zero", file: file, span: w.span))
+        }
+        if let key = w.key { _ = checkValue(.field(key, w.span), file: file, into: &d) }
+    }
+
+    /// Whether a condition uses a window (directly; rule references are checked at compile time).
+    package static func containsWindow(_ e: Expr) -> Bool {
+        switch e {
+        case .windowCount, .repeats: return true
+        case .and(let a, let b), .or(let a, let b): return containsWindow(a) || containsWindow(b)
+        case .not(let a, _): return containsWindow(a)
+        default: return false
+        }
+    }
+
+    package static func compatible(_ a: StaticType, _ b: StaticType, _ op: CompareOp) -> Bool {
+        let ordered = op != .eq && op != .ne
+        switch (a, b) {
+        case (.number, .number), (.duration, .duration), (.number, .duration), (.duration, .number): return true
+        case (.string, .string): return true
+        case (.bool, .bool), (.null, _), (_, .null): return !ordered
+        default: return false
+        }
+    }
+
+    package static func checkCycles(_ rs: RuleSet, into d: inout [Diagnostic]) {
+        var refs: [String: [(Name, SourceFile)]] = [:]
+        for r in rs.rules {
+            var out: [(Name, SourceFile)] = []
+            collectRefs(r.decl.condition) { out.append(($0, r.file)) }
+            refs[r.decl.name.text] = out
+        }
+        var state: [String: Int] = [:]  // 1 visiting, 2 done
+        var stack: [String] = []
+        var reported = Set<String>()
+        func visit(_ name: String) {
+            state[name] = 1
+            stack.append(name)
+            for (ref, file) in refs[name] ?? [] {
+                switch state[ref.text] {
+                case 1:
+                    let cycle = Array(stack[stack.firstIndex(of: ref.text)!...]) + [ref.text]
+                    let key = Set(cycle).sorted().joined(separator: ",")
+                    if !reported.contains(key) {
+                        reported.insert(key)
+                        d.append(Diagnostic("E034", .error, "rules refer to each other in a cycle", file: file, span: ref.span, label: "this reference closes the cycle",
+                                            notes: ["cycle: " + cycle.joined(separator: " → ")], help: "rule references must form a tree (no loops); remove one of these references"))
+                    }
+                case nil: if refs[ref.text] != nil { visit(ref.text) }
+                default: break
+                }
+            }
+            stack.removeLast()
+            state[name] = 2
+        }
+        for r in rs.rules where state[r.decl.name.text] == nil { visit(r.decl.name.text) }
+    }
+
+    /// A windowed count of a rule that itself uses a window (directly or through references).
+    package static func checkNestedWindows(_ rs: RuleSet, into d: inout [Diagnostic]) {
+        var byName: [String: Expr] = [:]
+        for r in rs.rules { byName[r.decl.name.text] = r.decl.condition }
+        var memo: [String: Bool] = [:]
+        func usesWindow(_ e: Expr) -> Bool {
+            switch e {
+            case .windowCount, .repeats: return true
+            case .and(let a, let b), .or(let a, let b): return usesWindow(a) || usesWindow(b)
+            case .not(let a, _): return usesWindow(a)
+            case .ruleRef(let n, _):
+                if let m = memo[n.text] { return m }
+                memo[n.text] = false
+                let v = byName[n.text].map(usesWindow) ?? false
+                memo[n.text] = v
+                return v
+            default: return false
+            }
+        }
+        func visit(_ e: Expr, _ file: SourceFile) {
+            switch e {
+            case .windowCount(let inner, _, _, _, _):
+                if !containsWindow(inner), usesWindow(inner) {
+                    d.append(Diagnostic("E049", .error, "a windowed count cannot count a rule that uses a window", file: file, span: inner.span,
+                                        help: "count the rule's plain condition instead"))
+                }
+            case .and(let a, let b), .or(let a, let b):
+                visit(a, file)
+                visit(b, file)
+            case .not(let a, _): visit(a, file)
+            default: break
+            }
+        }
+        for r in rs.rules { visit(r.decl.condition, r.file) }
+    }
+
+    package static func collectRefs(_ e: Expr, _ f: (Name) -> Void) {
+        switch e {
+        case .and(let a, let b), .or(let a, let b):
+            collectRefs(a, f)
+            collectRefs(b, f)
+        case .not(let a, _), .count(let a, _, _, _), .windowCount(let a, _, _, _, _): collectRefs(a, f)
+        case .ruleRef(let n, _): f(n)
+        default: break
+        }
+    }
+}

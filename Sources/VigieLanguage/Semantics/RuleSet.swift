@@ -1,0 +1,144 @@
+import Foundation
+import VigieCore
+import VigieText
+import VigieRegex
+
+/// A list after loading: its terms with where each was written.
+public struct ResolvedList: Sendable {
+    /// The declaration.
+    public var decl: ListDecl
+    /// The file declaring it.
+    public var file: SourceFile
+    /// The terms, in order.
+    public var terms: [String]
+    /// Where each term was written: the list file (for `file` lists) or the rule file.
+    public var termFile: SourceFile
+    /// The span of each term in `termFile`.
+    public var termSpans: [Span]
+}
+
+/// A declaration together with the file it comes from.
+public struct Located<T: Sendable>: Sendable {
+    /// The file.
+    public var file: SourceFile
+    /// The declaration.
+    public var decl: T
+}
+
+/// Every rule file of a rule set, loaded, parsed and checked: the output of the semantics phase
+/// and the input of the compiler.
+public struct RuleSet: Sendable {
+    /// The folder that holds the rule files; list files must stay inside it.
+    public var root: String
+    /// Whether the rule set was loaded from a folder (JSON-lines tests are discovered only then).
+    public var isFolder = false
+    /// The parsed files, sorted by path.
+    public var files: [RuleFileSyntax] = []
+    /// Declared languages, in order of first declaration (`fr`, `en`, `es` when none is declared).
+    public var langs: [String] = []
+    /// Normalization stages applied to text and terms (all but those in `normalize except`).
+    public var stages: NormalizationStages = .all
+    /// Lists by name.
+    public var lists: [String: ResolvedList] = [:]
+    /// Templates by name.
+    public var templates: [String: Located<TemplateDecl>] = [:]
+    /// Rules in declaration order (files sorted by path).
+    public var rules: [Located<RuleDecl>] = []
+    /// Tests in declaration order.
+    public var tests: [Located<TestDecl>] = []
+    /// Every diagnostic from loading, parsing and checking.
+    public var diagnostics: [Diagnostic] = []
+
+    /// Whether any error was found.
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// Loads rule files from disk with the limits that keep hostile rule sets harmless.
+public enum RuleSetLoader {
+    /// The largest rule file or list file read, in bytes.
+    public static let maxFileBytes = 64 << 20
+
+    /// Loads every `.vigie` file under `path` (a folder, searched recursively, or one file),
+    /// parses and checks them.
+    public static func load(path: String) -> RuleSet {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+            var rs = RuleSet(root: path)
+            rs.diagnostics.append(Diagnostic("E044", .error, "cannot read `\(path)`: no such file or folder"))
+            return rs
+        }
+        let root = isDir.boolValue ? path : (path as NSString).deletingLastPathComponent
+        var paths: [String] = []
+        if isDir.boolValue {
+            if let e = fm.enumerator(atPath: path) {
+                for case let rel as String in e where rel.hasSuffix(".vigie") {
+                    paths.append((path as NSString).appendingPathComponent(rel))
+                }
+            }
+        } else {
+            paths = [path]
+        }
+        paths.sort()
+        var sources: [SourceFile] = []
+        var early: [Diagnostic] = []
+        for p in paths {
+            switch readFile(p) {
+            case .success(let bytes): sources.append(SourceFile(path: p, bytes: bytes))
+            case .failure(let message): early.append(Diagnostic("E044", .error, "cannot read `\(p)`: \(message)"))
+            }
+        }
+        if sources.isEmpty, early.isEmpty {
+            early.append(Diagnostic("E043", .error, "no `.vigie` rule file in `\(path)`", help: "rule files end in `.vigie`; see Rules/ for examples"))
+        }
+        var rs = build(sources: sources, root: root.isEmpty ? "." : root)
+        rs.isFolder = isDir.boolValue
+        rs.diagnostics.insert(contentsOf: early, at: 0)
+        return rs
+    }
+
+    /// Parses and checks rule files given in memory (used by tests and by `load`).
+    /// `root` is the folder list files are resolved against and confined to.
+    public static func build(sources: [SourceFile], root: String) -> RuleSet {
+        var rs = RuleSet(root: root)
+        for s in sources {
+            let (tree, diags) = Parser.parse(s)
+            rs.files.append(tree)
+            rs.diagnostics += diags
+        }
+        Checker.check(&rs)
+        return rs
+    }
+
+    package enum ReadResult {
+        case success([UInt8])
+        case failure(String)
+    }
+
+    package static func readFile(_ path: String) -> ReadResult {
+        guard let h = FileHandle(forReadingAtPath: path) else { return .failure("cannot open it") }
+        defer { try? h.close() }
+        let size = (try? h.seekToEnd()) ?? 0
+        if size > UInt64(maxFileBytes) { return .failure("it is larger than \(maxFileBytes >> 20) MiB") }
+        try? h.seek(toOffset: 0)
+        guard let data = try? h.readToEnd() else { return .success([]) }
+        return .success([UInt8](data))
+    }
+
+    /// Resolves a list file path relative to the rule file and checks that it stays inside the
+    /// rules folder once symbolic links are followed.
+    package static func resolveListPath(_ relative: String, ruleFile: String, root: String) -> Result<String, ListPathError> {
+        if relative.hasPrefix("/") { return .failure(.absolute) }
+        let dir = (ruleFile as NSString).deletingLastPathComponent
+        let joined = ((dir.isEmpty ? "." : dir) as NSString).appendingPathComponent(relative)
+        let real = URL(fileURLWithPath: joined).standardizedFileURL.resolvingSymlinksInPath().path
+        let realRoot = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
+        guard real == realRoot || real.hasPrefix(realRoot.hasSuffix("/") ? realRoot : realRoot + "/") else { return .failure(.outside(realRoot)) }
+        return .success(real)
+    }
+
+    package enum ListPathError: Error {
+        case absolute
+        case outside(String)
+    }
+}
