@@ -102,7 +102,7 @@ public struct JSONWriter {
     /// Writes the decimal digits of `v` at `p` (room for 20 bytes) and returns how many: written
     /// from the last into a small buffer (division by the constant 10 compiles to a
     /// multiplication), then moved once; no string is built.
-    @inline(__always) package static func writeInt(_ v: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
+    @inlinable @inline(__always) package static func writeInt(_ v: Int, at p: UnsafeMutablePointer<UInt8>) -> Int {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
             var m = v.magnitude
             var k = 20

@@ -68,7 +68,7 @@ public struct NormalizedText {
 package final class NormalizerScratch {
     package let capacity: Int
     /// Classes of scalars above ``ScalarTable/limit`` met so far, at most ``highLimit``.
-    package var high: [UInt32: ScalarClass] = [:]
+    @exclusivity(unchecked) package var high: [UInt32: ScalarClass] = [:]
     package static let highLimit = 1 << 16
     package let bytes: UnsafeMutablePointer<UInt8>
     package let origin: UnsafeMutablePointer<Int32>
@@ -986,7 +986,7 @@ private struct Builder {
 
 /// The high bit of each zero byte of the eight in `x`, exact for the lowest one (higher ones
 /// may be set wrongly only above a true zero byte).
-@inline(__always) package func zeroBytes(_ x: UInt64) -> UInt64 {
+@inlinable @inline(__always) package func zeroBytes(_ x: UInt64) -> UInt64 {
     (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
 }
 

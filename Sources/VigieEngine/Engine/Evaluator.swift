@@ -19,10 +19,10 @@ public struct NodeTrace: Sendable {
 /// The full trace of one comment's evaluation, for `vigie explain` and `run --explain`.
 public final class Trace {
     /// Node values, for nodes that were evaluated.
-    public var nodes: [Int32: NodeTrace] = [:]
+    @exclusivity(unchecked) public var nodes: [Int32: NodeTrace] = [:]
     /// Rules that were evaluated (index in ``Program/rules``) with their result; rules skipped
     /// because no atom fired are absent.
-    public var rules: [Int: Bool] = [:]
+    @exclusivity(unchecked) public var rules: [Int: Bool] = [:]
     /// Creates an empty trace.
     public init() {}
 }
@@ -65,7 +65,7 @@ public final class Evaluator {
     /// with the evaluator).
     package let textKeys: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>
     /// The parsed line (valid after `evaluate`).
-    public private(set) var doc = JSONDocument()
+    @exclusivity(unchecked) public private(set) var doc = JSONDocument()
     /// The text field's decoded bytes, copied from the document the first time they are read
     /// after a comment (most comments never need them: the normalizer reads the document).
     public var text: [UInt8] {
@@ -76,9 +76,9 @@ public final class Evaluator {
         }
         return textStorage
     }
-    package var textStorage: [UInt8] = []
+    @exclusivity(unchecked) package var textStorage: [UInt8] = []
     /// The text node of `doc` that `textStorage` is not filled from yet.
-    package var textPending: Int?
+    @exclusivity(unchecked) package var textPending: Int?
     /// The normalized text of the last comment. Its arrays are filled from the normalizer's room
     /// the first time they are read after a comment: most comments never need them (the engine
     /// reads the room), and filling them is two copies.
@@ -89,11 +89,11 @@ public final class Evaluator {
         }
         return normalizedStorage
     }
-    package var normalizedStorage = NormalizedText()
+    @exclusivity(unchecked) package var normalizedStorage = NormalizedText()
     /// Whether `normalizedStorage`'s arrays are behind `normalizedView`: the normalized bytes
     /// and runs of the comment in the normalizer's room, where the engine reads them.
-    package var normalizedPending = false
-    package var normalizedView = (bytes: UnsafeBufferPointer<UInt8>(start: nil, count: 0), runs: UnsafeBufferPointer<UInt8>(start: nil, count: 0))
+    @exclusivity(unchecked) package var normalizedPending = false
+    @exclusivity(unchecked) package var normalizedView = (bytes: UnsafeBufferPointer<UInt8>(start: nil, count: 0), runs: UnsafeBufferPointer<UInt8>(start: nil, count: 0))
     package let regexScratch = RegexScratch()
     package let normalizer: Normalizer
     package lazy var exactNormalizer = Normalizer(stages: .minimal)
@@ -101,18 +101,18 @@ public final class Evaluator {
     // Automaton hits, as per-pattern linked lists (reset by stamping). The per-pattern, per-rule
     // and per-node arrays are raw buffers owned by the evaluator: written on every comment, they
     // must not pay Swift arrays' uniqueness checks.
-    package var serial: UInt32 = 0
+    @exclusivity(unchecked) package var serial: UInt32 = 0
     package let patternStamp: UnsafeMutablePointer<UInt32>
     package let patternHead: UnsafeMutablePointer<Int32>
     package let patternTail: UnsafeMutablePointer<Int32>
-    package var hitEnd = RawVec<Int32>(capacity: 256)
-    package var hitNext = RawVec<Int32>(capacity: 256)
-    package var fired = RawVec<Int32>(capacity: 64)
-    package var candidates = RawVec<Int32>(capacity: 64)
+    @exclusivity(unchecked) package var hitEnd = RawVec<Int32>(capacity: 256)
+    @exclusivity(unchecked) package var hitNext = RawVec<Int32>(capacity: 256)
+    @exclusivity(unchecked) package var fired = RawVec<Int32>(capacity: 64)
+    @exclusivity(unchecked) package var candidates = RawVec<Int32>(capacity: 64)
     /// The automaton's reporting steps (see ``AhoCorasick/walk(_:_:)``).
-    package var steps = RawVec<Int64>(capacity: 1024)
+    @exclusivity(unchecked) package var steps = RawVec<Int64>(capacity: 1024)
     /// Per-rule counts and time, when profiling (`vigie run --profile`).
-    public var profile: [RuleProfile]?
+    @exclusivity(unchecked) public var profile: [RuleProfile]?
     package let ruleStamp: UnsafeMutablePointer<UInt32>
     package let nodeStamp: UnsafeMutablePointer<UInt32>
     package let nodeValue: UnsafeMutablePointer<Bool>
@@ -135,33 +135,33 @@ public final class Evaluator {
     /// Each of `langs` as its place in ``LanguageScore`` (0 French, 1 English, 2 Spanish, -1 other).
     package let langSlots: [Int]
     /// Whether `trace` is set (known without reading the reference).
-    package var tracing = false
-    package var wordStarts: [Int32] = []
-    package var wordStartsReady = false
-    package var trace: Trace?
-    package var warnings: [String] = []
+    @exclusivity(unchecked) package var tracing = false
+    @exclusivity(unchecked) package var wordStarts: [Int32] = []
+    @exclusivity(unchecked) package var wordStartsReady = false
+    @exclusivity(unchecked) package var trace: Trace?
+    @exclusivity(unchecked) package var warnings: [String] = []
     /// Whether this comment has a warning (known without reading `warnings`, which would retain
     /// and release the array on every comment).
-    package var warned = false
+    @exclusivity(unchecked) package var warned = false
 
     /// Adds a warning to the comment's line.
     package func warn(_ message: String) {
         warnings.append(message)
         warned = true
     }
-    package var commentTime: Double?
-    package var lang = ""
+    @exclusivity(unchecked) package var commentTime: Double?
+    @exclusivity(unchecked) package var lang = ""
     /// The regex budget of each comment.
-    public var budget = RegexBudget()
-    package var cutoffs = 0
-    package var skippedRegexes = 0
-    package var budgetSpent = false
-    package var firstRegexAt: UInt64 = 0
+    @exclusivity(unchecked) public var budget = RegexBudget()
+    @exclusivity(unchecked) package var cutoffs = 0
+    @exclusivity(unchecked) package var skippedRegexes = 0
+    @exclusivity(unchecked) package var budgetSpent = false
+    @exclusivity(unchecked) package var firstRegexAt: UInt64 = 0
     /// Derived values of the main text computed for this comment (see ``TextMetrics/names``).
-    package var metricStamp = [UInt32](repeating: 0, count: TextMetrics.names.count)
-    package var metricValue = [Double](repeating: 0, count: TextMetrics.names.count)
+    @exclusivity(unchecked) package var metricStamp = [UInt32](repeating: 0, count: TextMetrics.names.count)
+    @exclusivity(unchecked) package var metricValue = [Double](repeating: 0, count: TextMetrics.names.count)
     /// Largest number of automaton hits kept per comment (protects memory on huge texts).
-    public var maxHits = 1_000_000
+    @exclusivity(unchecked) public var maxHits = 1_000_000
 
     /// Creates an evaluator; `textField` is the dotted path of the text field.
     public init(program: Program, textField: String = "text") {
@@ -670,7 +670,7 @@ public final class Evaluator {
         package var isMain: Bool
     }
 
-    package var otherSubject = NormalizedText()
+    @exclusivity(unchecked) package var otherSubject = NormalizedText()
 
     package func subjectText(_ s: Subject, _ t: inout NodeTrace?) -> SubjectText? {
         switch s {

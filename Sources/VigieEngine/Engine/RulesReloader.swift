@@ -17,11 +17,11 @@ public final class RulesReloader: @unchecked Sendable {
     package let control: RunControl
     package let log: (String) -> Void
     /// The version in force, or offered last.
-    public private(set) var version: String
+    @exclusivity(unchecked) public private(set) var version: String
     /// The files looked at by ``reloadIfChanged()``, with what `stat` said last time.
-    package var stamps: [String: FileStamp] = [:]
+    @exclusivity(unchecked) package var stamps: [String: FileStamp] = [:]
     /// The rule and list files of the last rules that compiled.
-    package var ruleFiles: [String] = []
+    @exclusivity(unchecked) package var ruleFiles: [String] = []
 
     /// What `stat` says about a file, enough to see that it changed.
     package struct FileStamp: Equatable {

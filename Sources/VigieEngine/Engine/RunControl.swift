@@ -12,8 +12,8 @@ import VigieLanguage
 /// signals are turned into calls on an ordinary thread (`DispatchSource` in `vigie run`).
 public final class RunControl: @unchecked Sendable {
     private let lock = NSLock()
-    private var stop: Int32?
-    private var offered: Program?
+    @exclusivity(unchecked) private var stop: Int32?
+    @exclusivity(unchecked) private var offered: Program?
     /// The read end of the wake-up pipe, polled by the reader.
     package let wakeRead: Int32
     private let wakeWrite: Int32

@@ -164,36 +164,36 @@ package final class Generation: @unchecked Sendable {
 package final class Pipeline: @unchecked Sendable {
     package let lock = NSCondition()
     /// Batches waiting for a worker.
-    package var queue: [Batch] = []
+    @exclusivity(unchecked) package var queue: [Batch] = []
     /// Batches in input order, waiting to be written.
-    package var inFlight: [Batch] = []
+    @exclusivity(unchecked) package var inFlight: [Batch] = []
     /// The reader reached the end of the input (or stopped), and why.
-    package var finished = false
-    package var readEnd = RunEnd.endOfInput
+    @exclusivity(unchecked) package var finished = false
+    @exclusivity(unchecked) package var readEnd = RunEnd.endOfInput
     /// The writer cannot go on (closed output): stop reading, skip the work left.
-    package var stop = false
+    @exclusivity(unchecked) package var stop = false
     /// Reader and worker threads still running.
-    package var running = 0
+    @exclusivity(unchecked) package var running = 0
 }
 
 /// A run of input lines handed to a worker, and what it produced.
 package final class Batch: @unchecked Sendable {
-    package var data: [UInt8] = []
-    package var ranges: [Range<Int>] = []
+    @exclusivity(unchecked) package var data: [UInt8] = []
+    @exclusivity(unchecked) package var ranges: [Range<Int>] = []
     /// Lines replaced by an error before evaluation (too long), by index in the batch.
-    package var tooLong: [Int: Int] = [:]
-    package var firstLine = 0
+    @exclusivity(unchecked) package var tooLong: [Int: Int] = [:]
+    @exclusivity(unchecked) package var firstLine = 0
     /// The rules that decide this batch (set when the reader hands it over).
-    package var generation: Generation
-    package var partials: [Partial] = []
-    package var explains: [[UInt8]?] = []
+    @exclusivity(unchecked) package var generation: Generation
+    @exclusivity(unchecked) package var partials: [Partial] = []
+    @exclusivity(unchecked) package var explains: [[UInt8]?] = []
     /// For rules without state: each line's output line made by the worker,
     /// `encoded[encodedStart[i]..<encodedStart[i + 1]]` (empty where the writer must make it),
     /// and its decision for the counts (nil when there is nothing to count).
-    package var decided: [Decision?] = []
-    package var encoded: [UInt8] = []
-    package var encodedStart: [Int] = []
-    package var done = false
+    @exclusivity(unchecked) package var decided: [Decision?] = []
+    @exclusivity(unchecked) package var encoded: [UInt8] = []
+    @exclusivity(unchecked) package var encodedStart: [Int] = []
+    @exclusivity(unchecked) package var done = false
 
     package init(generation: Generation) { self.generation = generation }
 }
@@ -212,9 +212,9 @@ package final class Batch: @unchecked Sendable {
 /// decided it (`rules_version`).
 public final class StreamRunner {
     package let options: RunOptions
-    package var writer: DecisionWriter
+    @exclusivity(unchecked) package var writer: DecisionWriter
     /// The rules in force at the writer (the state stage's side).
-    package var current: Generation
+    @exclusivity(unchecked) package var current: Generation
     /// Stop and reload requests from other threads.
     public let control: RunControl
     /// The program in force.
@@ -226,15 +226,15 @@ public final class StreamRunner {
     /// The state stage (windows, once per, cooldowns) shared by every comment, in order.
     public var state: StateStage { current.evaluator.state }
     /// Counts so far.
-    public private(set) var stats = RunStats()
+    @exclusivity(unchecked) public private(set) var stats = RunStats()
     /// Called after each batch is written (used to save state periodically).
-    public var afterBatch: (() -> Void)?
+    @exclusivity(unchecked) public var afterBatch: (() -> Void)?
     /// Called when rules offered through ``control`` take over: the old version, the new one,
     /// and the first input line they decide. Runs on the thread that called ``run(input:output:)``.
-    public var onSwap: ((_ old: String, _ new: String, _ line: Int) -> Void)?
+    @exclusivity(unchecked) public var onSwap: ((_ old: String, _ new: String, _ line: Int) -> Void)?
 
     /// Evaluators that ran the stateless phase, for the profile (workers add theirs).
-    package var evaluators: [Evaluator]
+    @exclusivity(unchecked) package var evaluators: [Evaluator]
     package let evaluatorsLock = NSLock()
 
     /// Creates a runner.

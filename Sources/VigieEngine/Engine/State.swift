@@ -88,13 +88,13 @@ public struct Partial: Sendable {
 public final class StateStage {
     package let program: Program
     /// How far behind the latest time a comment may be and still be counted at its own time.
-    public var lateness: Double = 300
+    @exclusivity(unchecked) public var lateness: Double = 300
     /// The most keys one window keeps.
-    public var maxKeys = 1_000_000
+    @exclusivity(unchecked) public var maxKeys = 1_000_000
     /// The most events one key keeps in one window.
-    public var maxEventsPerKey = 100_000
+    @exclusivity(unchecked) public var maxEventsPerKey = 100_000
     /// The latest event time seen.
-    public internal(set) var watermark: Double?
+    @exclusivity(unchecked) public internal(set) var watermark: Double?
 
     package struct Events {
         package var times: [Double] = []
@@ -125,17 +125,17 @@ public final class StateStage {
         }
     }
 
-    package var windows: [[String: Events]]
-    package var once: [String: Double] = [:]
-    package var cooldowns: [String: Double] = [:]
+    @exclusivity(unchecked) package var windows: [[String: Events]]
+    @exclusivity(unchecked) package var once: [String: Double] = [:]
+    @exclusivity(unchecked) package var cooldowns: [String: Double] = [:]
     /// Per node: its index in ``Program/frontier`` and in ``Program/windowNodes``, or -1.
     package let frontierIndex: [Int]
     package let windowIndex: [Int]
     /// Node values of the comment being finished (valid where `memoStamp` is `memoSerial`).
-    package var memoStamp: [UInt32]
-    package var memoValue: [Bool]
-    package var memoSerial: UInt32 = 0
-    package var sinceSweep = 0
+    @exclusivity(unchecked) package var memoStamp: [UInt32]
+    @exclusivity(unchecked) package var memoValue: [Bool]
+    @exclusivity(unchecked) package var memoSerial: UInt32 = 0
+    @exclusivity(unchecked) package var sinceSweep = 0
 
     /// Creates an empty state for `program`.
     public init(program: Program) {

@@ -82,31 +82,23 @@ public struct DecisionWriter {
             /// Writes the line at `base` (room for `size` bytes) and returns its length.
             func build(_ base: UnsafeMutablePointer<UInt8>) -> Int {
                 var p = base
-                func put(_ s: StaticString) {
-                    p.update(from: s.utf8Start, count: s.utf8CodeUnitCount)
-                    p += s.utf8CodeUnitCount
-                }
-                func put(_ b: UnsafeBufferPointer<UInt8>) {
-                    if let a = b.baseAddress { p.update(from: a, count: b.count) }
-                    p += b.count
-                }
-                put(head)
+                put(head, &p)
                 p += JSONWriter.writeInt(line, at: p)
-                put(idKey)
-                if let id { id.withUnsafeBufferPointer { put($0) } } else { put("null") }
-                quietMiddle.withUnsafeBufferPointer { put($0) }
+                put(idKey, &p)
+                if let id { id.withUnsafeBufferPointer { put($0, &p) } } else { put("null", &p) }
+                quietMiddle.withUnsafeBufferPointer { put($0, &p) }
                 if plain {
                     p.pointee = 0x22
                     p += 1
-                    put(UnsafeBufferPointer(rebasing: l[...]))
+                    put(UnsafeBufferPointer(rebasing: l[...]), &p)
                     p.pointee = 0x22
                     p += 1
                 } else {
                     var q: [UInt8] = []
                     JSONWriter.appendQuoted(l, to: &q)
-                    q.withUnsafeBufferPointer { put($0) }
+                    q.withUnsafeBufferPointer { put($0, &p) }
                 }
-                put(tail)
+                put(tail, &p)
                 p.pointee = 0x0A
                 return base.distance(to: p) + 1
             }
@@ -119,6 +111,19 @@ public struct DecisionWriter {
                 out.append(contentsOf: UnsafeBufferPointer(start: room, count: build(room)))
             }
         }
+    }
+
+    /// Copies `s` to `p` and moves `p` past it (the cursor is passed, not captured: a captured
+    /// variable would be boxed and checked for exclusive access on every write).
+    @inline(__always) private func put(_ s: StaticString, _ p: inout UnsafeMutablePointer<UInt8>) {
+        p.update(from: s.utf8Start, count: s.utf8CodeUnitCount)
+        p += s.utf8CodeUnitCount
+    }
+
+    /// Copies `b` to `p` and moves `p` past it.
+    @inline(__always) private func put(_ b: UnsafeBufferPointer<UInt8>, _ p: inout UnsafeMutablePointer<UInt8>) {
+        if let a = b.baseAddress { p.update(from: a, count: b.count) }
+        p += b.count
     }
 
     /// The rules version `quietMiddle` was built for, and the piece itself.
