@@ -84,8 +84,8 @@ public struct ReportTotals: Sendable, Equatable {
     public var acted = 0
     /// Decisions with at least one tag.
     public var tagged = 0
-    /// Applied actions by type, indexed by ``ReportAction/rawValue``.
-    public var actions = [Int](repeating: 0, count: ReportAction.allCases.count)
+    /// Applied actions by type, indexed by ``ActionKind/rank`` (the order of ``ActionKind/applied``).
+    public var actions = [Int](repeating: 0, count: ActionKind.applied.count)
     /// Decisions where a shadow rule would have acted.
     public var shadowed = 0
     /// Actions removed by precedence, `once per` or cooldowns.
@@ -98,8 +98,8 @@ public struct ReportTotals: Sendable, Equatable {
     /// Creates zero counts.
     public init() {}
 
-    /// The count of one action type.
-    public subscript(_ a: ReportAction) -> Int { actions[a.rawValue] }
+    /// The count of one action type (0 for `tag`, which is not an applied action).
+    public subscript(_ a: ActionKind) -> Int { a.rank.map { actions[$0] } ?? 0 }
 }
 
 /// One tag: how many comments carry it, and the words that come up most in them.
@@ -133,9 +133,9 @@ public struct ReportRule: Sendable {
     public var examples: [ReportExample]
 
     /// The applied action type it asked for most, if any.
-    public var mainAction: ReportAction? {
+    public var mainAction: ActionKind? {
         guard let m = actions.max(), m > 0 else { return nil }
-        return ReportAction(rawValue: actions.firstIndex(of: m)!)
+        return ActionKind.applied[actions.firstIndex(of: m)!]
     }
 }
 

@@ -177,17 +177,19 @@ public final class ReportBuilder {
             doc.eachChild(actionsNode) { a in
                 guard doc.kind(a) == .object else { return }
                 let f = actionFields(a)
-                guard f.type >= 0, let kind = ReportAction.from(doc.stringBytes(f.type)) else { return }
-                totals.actions[kind.rawValue] += 1
-                if kind != .allow { acted = true }
-                if let b = bucket { series.buckets[b].actions[kind.rawValue] += 1 }
-                forEachRule(of: f) { ruleActions[$0][kind.rawValue] += 1 }
+                guard f.type >= 0, let kind = ActionKind.applied(named: doc.stringBytes(f.type)) else { return }
+                let column = kind.column
+                totals.actions[column] += 1
+                if kind.actsOn { acted = true }
+                if let b = bucket { series.buckets[b].actions[column] += 1 }
+                forEachRule(of: f) { ruleActions[$0][column] += 1 }
+                // The breakdowns some actions have (reasons, queues, templates, crises).
                 switch kind {
                 case .hide: hideReasons.add(f.argument >= 0 ? doc.stringBytes(f.argument) : ArraySlice("(no reason)".utf8))
                 case .flag: if f.argument >= 0 { flagQueues.add(doc.stringBytes(f.argument)) }
                 case .reply: if f.argument >= 0 { replyTemplates.add(doc.stringBytes(f.argument)) }
                 case .escalate: escalations.append(a)
-                case .allow: break
+                default: break
                 }
             }
         }
@@ -259,6 +261,9 @@ public final class ReportBuilder {
         package var type = -1, rule = -1, rules = -1, argument = -1, severity = -1, count = -1, window = -1
     }
 
+    /// The keys of actions' arguments and reasons (``ActionKind/argumentFields``), as bytes.
+    private static let argumentKeys = ActionKind.argumentFields.map { Array($0.utf8) }
+
     private func actionFields(_ a: Int) -> ActionFields {
         var f = ActionFields()
         doc.eachChild(a) { c in
@@ -267,16 +272,11 @@ public final class ReportBuilder {
             switch k.count {
             case 4 where k.elementsEqual("type".utf8): if isString { f.type = c }
             case 4 where k.elementsEqual("rule".utf8): if isString { f.rule = c }
-            case 4 where k.elementsEqual("team".utf8): if isString { f.argument = c }
             case 5 where k.elementsEqual("rules".utf8): if doc.kind(c) == .array { f.rules = c }
-            case 5 where k.elementsEqual("queue".utf8): if isString { f.argument = c }
-            case 5 where k.elementsEqual("label".utf8): if isString { f.argument = c }
             case 5 where k.elementsEqual("count".utf8): if doc.kind(c) == .number { f.count = c }
-            case 6 where k.elementsEqual("reason".utf8): if isString { f.argument = c }
             case 6 where k.elementsEqual("window".utf8): if isString { f.window = c }
-            case 8 where k.elementsEqual("template".utf8): if isString { f.argument = c }
             case 8 where k.elementsEqual("severity".utf8): if isString { f.severity = c }
-            default: break
+            default: if isString, Self.argumentKeys.contains(where: { $0.count == k.count && $0.elementsEqual(k) }) { f.argument = c }
             }
         }
         return f
@@ -296,7 +296,7 @@ public final class ReportBuilder {
     private func ruleIndex(_ name: ArraySlice<UInt8>) -> Int {
         let i = rules.index(name)
         if i == ruleActions.count {
-            ruleActions.append([Int](repeating: 0, count: ReportAction.allCases.count))
+            ruleActions.append([Int](repeating: 0, count: ActionKind.applied.count))
             ruleShadow.append(0)
             ruleDropped.append(0)
             ruleExamples.append([])
@@ -366,13 +366,13 @@ public final class ReportBuilder {
             guard f.type >= 0 else { return nil }
             let type = doc.string(f.type)
             let arg = f.argument >= 0 ? doc.string(f.argument) : nil
-            switch type {
-            case "hide": return arg.map { "hide \"\($0)\"" } ?? "hide"
-            case "escalate":
+            switch ActionKind(rawValue: type) {
+            case .hide?: return arg.map { "hide \"\($0)\"" } ?? "hide"
+            case .escalate?:
                 var s = "escalate \(arg ?? "") \(string(f.severity))"
                 if f.count >= 0, f.window >= 0 { s += " (\(Int(doc.number(f.count))) in \(doc.string(f.window)))" }
                 return s
-            case "allow": return "allow (\(string(f.rule)))"
+            case .allow?: return "allow (\(string(f.rule)))"
             default: return arg.map { "\(type) \($0)" } ?? type
             }
         }

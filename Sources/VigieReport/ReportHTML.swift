@@ -10,9 +10,6 @@ import VigieEngine
 /// The page reads on a laptop and on a phone (charts scale to the width and scroll sideways
 /// below 520 pixels; tables and cards wrap) and follows the system's dark mode.
 public enum ReportHTML {
-    /// The action colours and names, in stacking order.
-    package static let actionLabels: [ReportAction: String] = [.hide: "hidden", .escalate: "escalated", .flag: "flagged", .reply: "replied", .allow: "allowed"]
-
     /// The page.
     public static func render(_ r: Report) -> String {
         var p = Page()
@@ -50,12 +47,11 @@ public enum ReportHTML {
         }
         card("comments", t.decisions + t.errors, t.excluded > 0 ? "\(ReportFormat.count(t.excluded)) outside the range" : nil)
         card("with an action", t.acted, ReportFormat.percent(t.acted, t.decisions) + " of decisions")
-        card("hidden", t[.hide], nil, "k-hide")
-        card(
-            "escalated", t[.escalate],
-            r.crises.isEmpty ? nil : "\(r.crises.count + r.crisesOmitted) crisis window\(r.crises.count + r.crisesOmitted == 1 ? "" : "s")", "k-escalate")
-        card("flagged", t[.flag], nil, "k-flag")
-        card("replied", t[.reply], nil, "k-reply")
+        for a in ActionKind.applied where a.actsOn {
+            let crises = r.crises.count + r.crisesOmitted
+            let detail = a == .escalate && !r.crises.isEmpty ? "\(crises) crisis window\(crises == 1 ? "" : "s")" : nil
+            card(a.label, t[a], detail, "k-\(a.keyword)")
+        }
         if t.shadowed > 0 { card("shadow rules", t.shadowed, "would act, not applied") }
         card("error records", t.errors, r.errorCodes.prefix(2).map { "\($0.0) \($0.1)" }.joined(separator: ", ").nilIfEmpty)
         p += "</section>\n"
@@ -65,7 +61,7 @@ public enum ReportHTML {
         p += #"<p class="hint">"# + h(axisHint(r, tl)) + "</p>"
         p += #"<div class="chart">"# + actionsChart(r, tl) + "</div>"
         p += #"<ul class="legend"><li><i class="sw vol"></i>all comments</li>"#
-        for a in ReportAction.allCases { p += #"<li><i class="sw a-\#(a.name)"></i>\#(actionLabels[a]!)</li>"# }
+        for a in ActionKind.applied { p += #"<li><i class="sw a-\#(a.keyword)"></i>\#(a.label)</li>"# }
         p += #"<li><i class="sw crisis"></i>crisis window</li></ul>"#
         if r.crises.isEmpty {
             p += #"<p class="muted">No crisis window: no rule that counts over a window (<code>count(…, window …)</code>) escalated in this range.</p>"#
@@ -254,7 +250,7 @@ public enum ReportHTML {
         for (i, b) in tl.buckets.enumerated() {
             let x0 = l + Double(i) * bw + (bw - barW) / 2
             var tip = bucketTitle(tl, i) + ": \(ReportFormat.count(b.comments)) comment\(b.comments == 1 ? "" : "s")"
-            for a in ReportAction.allCases where b.actions[a.rawValue] > 0 { tip += ", \(ReportFormat.count(b.actions[a.rawValue])) \(actionLabels[a]!)" }
+            for a in ActionKind.applied where b.actions[a.column] > 0 { tip += ", \(ReportFormat.count(b.actions[a.column])) \(a.label)" }
             s += "<g><title>\(h(tip))</title>"
             if b.comments > 0 {
                 s +=
@@ -262,10 +258,10 @@ public enum ReportHTML {
             }
             var acc = 0.0
             let inner = barW * 0.7
-            for a in ReportAction.allCases where b.actions[a.rawValue] > 0 {
-                let v = Double(b.actions[a.rawValue])
+            for a in ActionKind.applied where b.actions[a.column] > 0 {
+                let v = Double(b.actions[a.column])
                 s +=
-                    #"<rect class="a-\#(a.name)" x="\#(f(x0 + (barW - inner) / 2))" y="\#(f(y(acc + v)))" width="\#(f(inner))" height="\#(f(y(acc) - y(acc + v)))"/>"#
+                    #"<rect class="a-\#(a.keyword)" x="\#(f(x0 + (barW - inner) / 2))" y="\#(f(y(acc + v)))" width="\#(f(inner))" height="\#(f(y(acc) - y(acc + v)))"/>"#
                 acc += v
             }
             s += "</g>"
@@ -321,10 +317,10 @@ public enum ReportHTML {
         for (i, rule) in rows.enumerated() {
             let y = top + Double(i) * rowH
             let w = max(2, Double(rule.hits) / maxHits * barMax)
-            let cls = rule.mainAction.map { "a-\($0.name)" } ?? (rule.shadow > 0 ? "a-shadow" : "a-none")
+            let cls = rule.mainAction.map { "a-\($0.keyword)" } ?? (rule.shadow > 0 ? "a-shadow" : "a-none")
             let name = rule.name.count > 24 ? String(rule.name.prefix(23)) + "…" : rule.name
             var tip = "\(rule.name): \(rule.hits) comment\(rule.hits == 1 ? "" : "s") matched"
-            for a in ReportAction.allCases where rule.actions[a.rawValue] > 0 { tip += ", \(rule.actions[a.rawValue]) \(actionLabels[a]!)" }
+            for a in ActionKind.applied where rule.actions[a.column] > 0 { tip += ", \(rule.actions[a.column]) \(a.label)" }
             if rule.shadow > 0 { tip += ", \(rule.shadow) shadow actions" }
             if rule.dropped > 0 { tip += ", \(rule.dropped) dropped" }
             s += "<g><title>\(h(tip))</title>"

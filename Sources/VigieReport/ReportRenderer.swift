@@ -24,7 +24,7 @@ public enum ReportRenderer {
 
         out += bold("Totals") + "\n"
         out += "  comments with an action  \(ReportFormat.count(t.acted)) (\(ReportFormat.percent(t.acted, t.decisions)))\n"
-        out += "  " + ReportAction.allCases.map { "\($0.name) \(ReportFormat.count(t[$0]))" }.joined(separator: " · ") + "\n"
+        out += "  " + ActionKind.applied.map { "\($0.keyword) \(ReportFormat.count(t[$0]))" }.joined(separator: " · ") + "\n"
         if !r.shadowActions.isEmpty {
             out += "  shadow rules would have: " + r.shadowActions.map { "\($0.0) \(ReportFormat.count($0.1))" }.joined(separator: " · ") + "\n"
         }
@@ -32,12 +32,9 @@ public enum ReportRenderer {
 
         // The chart: one row per bucket, actions stacked with one glyph per type.
         let tl = r.timeline(maxBuckets: min(maxBuckets, r.suggestedBuckets))
-        let glyphs: [ReportAction: (String, String)] = [
-            .hide: ("█", "31"), .escalate: ("▓", "35"), .flag: ("▒", "33"), .reply: ("░", "32"), .allow: ("·", "90"),
-        ]
         if !tl.buckets.isEmpty {
             out += bold("Actions per \(ReportFormat.widthName(tl))") + (tl.axis == .time ? " (UTC)" : "") + "  "
-            out += ReportAction.allCases.map { paint(glyphs[$0]!.0, glyphs[$0]!.1) + " " + $0.name }.joined(separator: "  ") + "\n"
+            out += ActionKind.applied.map { paint($0.glyph.0, $0.glyph.1) + " " + $0.keyword }.joined(separator: "  ") + "\n"
             let labels = (0..<tl.buckets.count).map { ReportFormat.bucketLabel(tl, $0) }
             let labelWidth = labels.map(\.count).max() ?? 0
             let top = max(1, tl.buckets.map(\.actionTotal).max() ?? 1)
@@ -50,11 +47,11 @@ public enum ReportRenderer {
                 var bar = ""
                 var used = 0
                 var acc = 0
-                for a in ReportAction.allCases where b.actions[a.rawValue] > 0 {
-                    acc += b.actions[a.rawValue]
+                for a in ActionKind.applied where b.actions[a.column] > 0 {
+                    acc += b.actions[a.column]
                     let upto = Int((Double(acc) / Double(top) * 40).rounded())
                     let n = max(upto - used, 1)
-                    bar += paint(String(repeating: glyphs[a]!.0, count: n), glyphs[a]!.1)
+                    bar += paint(String(repeating: a.glyph.0, count: n), a.glyph.1)
                     used += n
                 }
                 let label = labels[i] + String(repeating: " ", count: labelWidth - labels[i].count)
@@ -76,7 +73,7 @@ public enum ReportRenderer {
                     rule.name.count > nameWidth
                     ? String(rule.name.prefix(nameWidth - 1)) + "…" : rule.name + String(repeating: " ", count: nameWidth - rule.name.count)
                 let bar = String(repeating: "■", count: max(1, Int((Double(rule.hits) / Double(top) * 24).rounded())))
-                let what = rule.mainAction.map { $0.name } ?? (rule.shadow > 0 ? "shadow" : "tag only")
+                let what = rule.mainAction.map { $0.keyword } ?? (rule.shadow > 0 ? "shadow" : "tag only")
                 out += "  \(name)  \(bar) \(ReportFormat.count(rule.hits))  \(what)\n"
             }
             if r.rules.count > rows.count { out += "  … and \(r.rules.count - rows.count) more rules\n" }
@@ -145,7 +142,7 @@ public enum ReportRenderer {
         }
         func actions(_ counts: [Int]) {
             w.beginObject()
-            for a in ReportAction.allCases { w.key(a.name); w.int(counts[a.rawValue]) }
+            for a in ActionKind.applied { w.key(a.keyword); w.int(counts[a.column]) }
             w.endObject()
         }
         func optionalString(_ s: String?) { if let s { w.string(s) } else { w.null() } }
@@ -425,5 +422,20 @@ package enum ReportFormat {
         guard total > 0 else { return "0%" }
         let p = Double(n) / Double(total) * 100
         return p >= 10 || p == 0 ? String(format: "%.0f%%", p) : String(format: "%.1f%%", p)
+    }
+}
+
+extension ActionKind {
+    /// The action's glyph and ANSI colour in the terminal chart; every applied action needs one
+    /// (`tag` is not counted, so it has none).
+    package var glyph: (String, String) {
+        switch self {
+        case .hide: return ("█", "31")
+        case .escalate: return ("▓", "35")
+        case .flag: return ("▒", "33")
+        case .reply: return ("░", "32")
+        case .allow: return ("·", "90")
+        case .tag: return ("", "")
+        }
     }
 }

@@ -8,33 +8,10 @@ public enum ReportAxis: String, Sendable {
     case line
 }
 
-/// The applied action types a report counts, in the order of the decision lines.
-public enum ReportAction: Int, CaseIterable, Sendable {
-    case hide, escalate, flag, reply, allow
-
-    /// The name used in decision lines (`hide`, `escalate`, ...).
-    public var name: String {
-        switch self {
-        case .hide: return "hide"
-        case .escalate: return "escalate"
-        case .flag: return "flag"
-        case .reply: return "reply"
-        case .allow: return "allow"
-        }
-    }
-
-    /// The action type of a decision line's `type` bytes, if it is an applied one.
-    package static func from<C: Collection>(_ b: C) -> ReportAction? where C.Element == UInt8 {
-        guard let f = b.first else { return nil }
-        switch (f, b.count) {
-        case (UInt8(ascii: "h"), 4): return .hide
-        case (UInt8(ascii: "e"), 8): return .escalate
-        case (UInt8(ascii: "f"), 4): return .flag
-        case (UInt8(ascii: "r"), 5): return .reply
-        case (UInt8(ascii: "a"), 5): return .allow
-        default: return nil
-        }
-    }
+extension ActionKind {
+    /// The action's column in a report's counts (``ReportBucket/actions``, ``ReportTotals/actions``,
+    /// ``ReportRule/actions``): its ``rank``. Reports count the ``applied`` actions only.
+    package var column: Int { rank! }
 }
 
 /// The counts of one stretch of the axis (a time interval, or a run of lines).
@@ -43,8 +20,8 @@ public struct ReportBucket: Sendable, Equatable {
     public var comments = 0
     /// Error records in the bucket.
     public var errors = 0
-    /// Applied actions by type, indexed by ``ReportAction/rawValue``.
-    public var actions = [Int](repeating: 0, count: ReportAction.allCases.count)
+    /// Applied actions by type, indexed by ``ActionKind/rank`` (the order of ``ActionKind/applied``).
+    public var actions = [Int](repeating: 0, count: ActionKind.applied.count)
     /// Shadow actions (what shadow rules would have done).
     public var shadow = 0
     /// Comments per tag, keyed by the tag's index in ``Report/tags``.

@@ -85,7 +85,8 @@ public enum Backtest {
         let ev = Evaluator(program: program, textField: textField)
         let lab = Evaluator(program: label, textField: textField)
         var report = EvalReport()
-        let kinds: [ActionSyntax.Kind?] = [nil, .hide, .escalate, .flag, .reply]
+        // `any`, then every action that acts on a comment, in decision-line order.
+        let kinds: [ActionKind?] = [nil] + ActionKind.applied.filter(\.actsOn)
         var actionConf = [Confusion](repeating: Confusion(), count: kinds.count)
         var hideOrFlag = Confusion()
         var ruleConf = [Confusion](repeating: Confusion(), count: program.rules.count)
@@ -105,13 +106,13 @@ public enum Backtest {
                 return (n, id, String(decoding: ev.text.prefix(160), as: UTF8.self))
             }
             for (k, kind) in kinds.enumerated() {
-                let predicted = kind.map { d.has($0) } ?? d.actions.contains { $0.kind != .allow }
+                let predicted = kind.map { d.has($0) } ?? d.actions.contains { $0.kind.actsOn }
                 actionConf[k].add(predicted: predicted, label: truth, example())
             }
             hideOrFlag.add(predicted: d.has(.hide) || d.has(.flag), label: truth, example())
             for i in program.rules.indices { ruleConf[i].add(predicted: trace.rules[i] == true, label: truth, example()) }
         }
-        report.actions = zip(kinds.map { $0?.rawValue ?? "any" }, actionConf).map { ($0, $1) }
+        report.actions = zip(kinds.map { $0?.keyword ?? "any" }, actionConf).map { ($0, $1) }
         report.actions.insert(("hide or flag", hideOrFlag), at: 2)
         report.rules = zip(program.rules.map { $0.name + ($0.shadow ? " (shadow)" : "") }, ruleConf).map { ($0, $1) }
         return report
@@ -166,6 +167,6 @@ public enum Backtest {
 
     /// What a decision does, independent of which rule asked: actions with their arguments, and tags.
     package static func signature(_ d: Decision) -> [String] {
-        (d.actions.map { "\($0.kind.rawValue) \($0.argument ?? "") \($0.severity ?? "") \($0.reason ?? "")" } + d.tags.map { "tag \($0)" }).sorted()
+        (d.actions.map { "\($0.kind.keyword) \($0.argument ?? "") \($0.severity ?? "") \($0.reason ?? "")" } + d.tags.map { "tag \($0)" }).sorted()
     }
 }

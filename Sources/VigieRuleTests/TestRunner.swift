@@ -54,7 +54,7 @@ public enum RuleTestRunner {
         for c in cases {
             if let filter, !filter.isEmpty, !c.name.localizedLowercase.contains(filter.lowercased()) { continue }
             for e in c.expectations {
-                if let a = e.argument { asserted.insert("\(e.kind.rawValue) \(a.text)") } else { assertedKinds.insert(e.kind.rawValue) }
+                if let a = e.argument { asserted.insert("\(e.kind.keyword) \(a.text)") } else { assertedKinds.insert(e.kind.keyword) }
             }
             // Each test starts from empty state: windows and cooldowns see only its own comments.
             if program.isStateful { evaluator = Evaluator(program: program) }
@@ -91,7 +91,7 @@ public enum RuleTestRunner {
         var declared: [String] = []
         for r in program.rules {
             for a in r.actions {
-                let key = a.argument.map { "\(a.kind.rawValue) \($0)" } ?? a.kind.rawValue
+                let key = a.argument.map { "\(a.kind.keyword) \($0)" } ?? a.kind.keyword
                 if !declared.contains(key) { declared.append(key) }
             }
         }
@@ -104,7 +104,7 @@ public enum RuleTestRunner {
     /// An expectation in the language's words.
     package static func describe(_ e: ActionSyntax) -> String {
         var s = e.negated ? "not " : ""
-        s += e.kind.rawValue
+        s += e.kind.keyword
         if let a = e.argument { s += " \(a.text)" }
         if let r = e.reason { s += " \"\(r.value)\"" }
         if let sev = e.severity { s += " severity \(sev.text)" }
@@ -113,7 +113,7 @@ public enum RuleTestRunner {
     }
 
     package static func describe(_ a: DecidedAction) -> String {
-        var s = a.kind.rawValue
+        var s = a.kind.keyword
         if let arg = a.argument { s += " \(arg)" }
         if let r = a.reason { s += " \"\(r)\"" }
         if let sev = a.severity { s += " severity \(sev)" }
@@ -147,7 +147,8 @@ public enum RuleTestRunner {
         var used = [Bool](repeating: false, count: d.actions.count)
         var exhaustive = false
         for e in c.expectations {
-            if e.kind == .tag {
+            if !e.kind.isApplied {
+                // A tag: checked against the decision's labels.
                 let present = d.tags.contains(e.argument?.text ?? "")
                 if present == e.negated { problems.append(e.negated ? "+ tag \(e.argument?.text ?? "") (expected absent)" : "- tag \(e.argument?.text ?? "")") }
                 continue

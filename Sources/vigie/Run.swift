@@ -7,6 +7,7 @@ import VigieFormat
 import VigieImport
 import VigieLanguage
 import VigieLint
+import VigieRegex
 import VigieReport
 import VigieRuleTests
 
@@ -162,7 +163,10 @@ struct Run: ParsableCommand {
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: stopQueue)
-            s.setEventHandler { control.requestStop(signal: sig) }
+            s.setEventHandler {
+                control.requestStop(signal: sig)
+                RegexStop.request(graceMilliseconds: 200)  // the lines read get 200 ms, then regexes are cut off
+            }
             s.resume()
             sources.append(s)
         }

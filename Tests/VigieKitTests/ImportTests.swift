@@ -178,7 +178,7 @@ import Testing
     ])
     func pythonRegex(_ python: String, _ pcre2: String) throws {
         #expect(PythonRegex.toPCRE2(python).pattern == pcre2)
-        _ = try Regex(pcre2)
+        if !pcre2.contains("(?P=") { _ = try Regex(pcre2) }  // a backreference is refused (E053): RegexCostTests
     }
 
     // MARK: the real configurations

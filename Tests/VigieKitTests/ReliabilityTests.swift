@@ -286,9 +286,11 @@ import Testing
         #expect(stats.overBudget == 1)
         #expect(stats.regexLimits == 3)
         // The time budget: with no cut-off budget but 1 ms for all regexes, the later hostile
-        // regexes (each runs for milliseconds) do not start.
+        // regexes do not start. Each runs for about a millisecond on a 50 KB comment, whose match
+        // limit is 220,000 steps (on a short one, 20,000 steps cut it off in about 0.1 ms).
         ev.budget = RegexBudget(maxCutoffs: 100, milliseconds: 1)
-        guard case .decision(let timed) = ev.evaluate(line: Array(line.utf8)) else {
+        let long = comment("colis " + String(repeating: "a", count: 60) + "b" + String(repeating: " ", count: 50_000), ["id": "x"])
+        guard case .decision(let timed) = ev.evaluate(line: Array(long.utf8)) else {
             Issue.record("no decision")
             return
         }

@@ -53,7 +53,7 @@ public enum Compiler {
                 var actions: [Action] = []
                 for a in r.decl.actions {
                     actions.append(Action(kind: a.kind, argument: a.argument?.text, reason: a.reason?.value,
-                                          severity: a.kind == .escalate ? (Checker.severities.firstIndex(of: a.severity?.text ?? "normal") ?? 1) : 0,
+                                          severity: a.kind.options.contains(.severity) ? (Checker.severities.firstIndex(of: a.severity?.text ?? "normal") ?? 1) : 0,
                                           oncePer: a.oncePer?.seconds, oncePerKey: key(a.oncePer), cooldown: a.cooldown?.seconds, cooldownKey: key(a.cooldown)))
                 }
                 rules.append(CompiledRule(name: r.decl.name.text, priority: r.decl.priority, shadow: r.decl.shadow, condition: cond,

@@ -84,7 +84,7 @@ public struct CompiledRegex: Sendable {
 /// An action after name resolution.
 public struct Action: Sendable, Equatable {
     /// The action's kind.
-    public var kind: ActionSyntax.Kind
+    public var kind: ActionKind
     /// Team, template, queue or label.
     public var argument: String?
     /// `hide "reason"`.

@@ -5,7 +5,7 @@ import VigieLanguage
 /// An action in a comment's decision, with the rule it comes from.
 public struct DecidedAction: Sendable, Equatable {
     /// hide, escalate, reply, flag, tag or allow.
-    public var kind: ActionSyntax.Kind
+    public var kind: ActionKind
     /// The rule that asked for it (for merged escalations, the one with the highest severity).
     public var rule: String
     /// Every rule that asked for it (merged escalations, repeated flags).
@@ -56,33 +56,33 @@ public struct Decision: Sendable {
     public init() {}
 
     /// Whether an action of this kind was applied.
-    public func has(_ kind: ActionSyntax.Kind) -> Bool { actions.contains { $0.kind == kind } }
+    public func has(_ kind: ActionKind) -> Bool { actions.contains { $0.kind == kind } }
 }
 
 extension Decision {
     /// Applies Vigie's precedence to the matched rules, in evaluation order (priority, then
-    /// declaration order):
+    /// declaration order), each action as its ``ActionKind/merge`` says:
     /// 1. `allow` exempts every rule after it from all its actions (its own tags still apply);
     /// 2. a hidden comment gets no public reply;
     /// 3. at most one reply per comment: the first in evaluation order;
     /// 4. escalations to the same team merge, keeping the highest severity;
     /// 5. flags to the same queue merge; the first `hide` gives the reason;
     /// 6. shadow rules are reported under `shadow`, never applied.
+    /// Applied actions come out in the order of ``ActionKind/rank``, first asked first within a kind.
     package mutating func apply(_ matched: [Int32], of rules: [CompiledRule]) {
         var allowedBy: String?
-        var hide: DecidedAction?
-        var escalations: [DecidedAction] = []
-        var flags: [DecidedAction] = []
-        var replies: [DecidedAction] = []
-        var allow: DecidedAction?
+        var applied: [DecidedAction] = []
+        var publicOnes: [DecidedAction] = []
         var tagSet = Set<String>()
         for index in matched {
             // The fields one by one: copying a whole `CompiledRule` retains every one of them.
             let r = (name: rules[Int(index)].name, actions: rules[Int(index)].actions, shadow: rules[Int(index)].shadow)
             matchedRules.append(r.name)
+            var exempts = false
             for a in r.actions {
                 var d = DecidedAction(kind: a.kind, rule: r.name, rules: [r.name], reason: a.reason, argument: a.argument)
-                if a.kind == .escalate { d.severity = Checker.severities[a.severity] }
+                let options = a.kind.options
+                if options.contains(.severity) { d.severity = Checker.severities[a.severity] }
                 if r.shadow {
                     shadow.append(d)
                     continue
@@ -91,43 +91,52 @@ extension Decision {
                     dropped.append(DroppedAction(action: d, why: "exempted by `allow` in rule \(by)"))
                     continue
                 }
-                switch a.kind {
-                case .hide:
-                    if hide == nil { hide = d } else { hide!.rules.append(r.name) }
-                case .escalate:
-                    if let i = escalations.firstIndex(where: { $0.argument == d.argument }) {
-                        escalations[i].rules.append(r.name)
-                        let old = Checker.severities.firstIndex(of: escalations[i].severity ?? "normal") ?? 1
-                        if a.severity > old {
-                            escalations[i].severity = d.severity
-                            escalations[i].rule = r.name
+                switch a.kind.merge {
+                case .first:
+                    if let i = applied.firstIndex(where: { $0.kind == a.kind }) { applied[i].rules.append(r.name) } else { Decision.place(d, in: &applied) }
+                case .perArgument:
+                    if let i = applied.firstIndex(where: { $0.kind == a.kind && $0.argument == d.argument }) {
+                        applied[i].rules.append(r.name)
+                        if options.contains(.severity) {
+                            let old = Checker.severities.firstIndex(of: applied[i].severity ?? "normal") ?? 1
+                            if a.severity > old {
+                                applied[i].severity = d.severity
+                                applied[i].rule = r.name
+                            }
                         }
                     } else {
-                        escalations.append(d)
+                        Decision.place(d, in: &applied)
                     }
-                case .flag:
-                    if let i = flags.firstIndex(where: { $0.argument == d.argument }) { flags[i].rules.append(r.name) } else { flags.append(d) }
-                case .reply: replies.append(d)
-                case .tag: tagSet.insert(a.argument ?? "")
-                case .allow:
-                    if allow == nil { allow = d }
+                case .firstPublic: publicOnes.append(d)
+                case .tags: tagSet.insert(a.argument ?? "")
+                case .exempts:
+                    exempts = true
+                    if !applied.contains(where: { $0.kind == a.kind }) { Decision.place(d, in: &applied) }
                 }
             }
-            if !r.shadow, allowedBy == nil, r.actions.contains(where: { $0.kind == .allow }) { allowedBy = r.name }
+            if exempts, allowedBy == nil { allowedBy = r.name }
         }
-        if let hide { actions.append(hide) }
-        actions += escalations
-        actions += flags
-        for (i, reply) in replies.enumerated() {
-            if hide != nil {
-                dropped.append(DroppedAction(action: reply, why: "the comment is hidden (rule \(hide!.rule)): no public reply"))
-            } else if i > 0 {
-                dropped.append(DroppedAction(action: reply, why: "one reply per comment: rule \(replies[0].rule) replies first"))
+        let hide = applied.first { $0.kind == .hide }
+        for (i, p) in publicOnes.enumerated() {
+            if let hide {
+                dropped.append(DroppedAction(action: p, why: "the comment is hidden (rule \(hide.rule)): no public \(p.kind.keyword)"))
+            } else if let first = publicOnes[..<i].first(where: { $0.kind == p.kind }) {
+                dropped.append(DroppedAction(action: p, why: "one \(p.kind.keyword) per comment: rule \(first.rule) \(p.kind.verb) first"))
             } else {
-                actions.append(reply)
+                Decision.place(p, in: &applied)
             }
         }
-        if let allow { actions.append(allow) }
+        actions += applied
         tags = tagSet.sorted()
+    }
+
+    /// Inserts `d` after the actions of its rank and of lower ranks.
+    private static func place(_ d: DecidedAction, in list: inout [DecidedAction]) {
+        let rank = d.kind.rank ?? 0
+        if let last = list.last, (last.kind.rank ?? 0) > rank {
+            list.insert(d, at: list.firstIndex { ($0.kind.rank ?? 0) > rank }!)
+        } else {
+            list.append(d)
+        }
     }
 }

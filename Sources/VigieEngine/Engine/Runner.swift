@@ -71,7 +71,7 @@ public struct RunStats: Sendable {
             for (k, v) in errorCodes.sorted(by: { $0.key < $1.key }) { out += "  \(k): \(v)\n" }
         }
         out += "actions:\n"
-        for k in ["hide", "escalate", "flag", "reply", "allow"] { out += "  \(k): \(actions[k] ?? 0)\n" }
+        for k in ActionKind.applied { out += "  \(k.keyword): \(actions[k.keyword] ?? 0)\n" }
         if !shadowActions.isEmpty {
             out += "shadow (would have):\n"
             for (k, v) in shadowActions.sorted(by: { $0.key < $1.key }) { out += "  \(k): \(v)\n" }

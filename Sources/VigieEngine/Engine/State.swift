@@ -324,30 +324,29 @@ public final class StateStage {
                     a.count = c
                     a.window = formatDuration(w)
                 }
-                if let action, let period = action.oncePer {
-                    if let k = keyString(action.oncePerKey, p) {
-                        let key = "\(rule.name)\u{0}\(a.argument ?? "")\u{0}\(k)"
-                        if let last = once[key], abs(now - last) < period {
-                            d.dropped.append(DroppedAction(action: a, why: "once per \(formatDuration(period)): already escalated, \(formatDuration(abs(now - last))) between the two comments"))
-                            continue
-                        }
-                        once[key] = now
-                    }
-                }
             case .reply:
                 if let r = a.argument.flatMap({ p.replies[$0] }) {
                     a.text = r.text
                     a.variant = r.variant
                 }
-                if let action, let period = action.cooldown, let k = keyString(action.cooldownKey, p) {
-                    let key = "\(rule.name)\u{0}\(a.argument ?? "")\u{0}\(k)"
-                    if let last = cooldowns[key], abs(now - last) < period {
-                        d.dropped.append(DroppedAction(action: a, why: "cooldown \(formatDuration(period)): already replied, \(formatDuration(abs(now - last))) between the two comments"))
-                        continue
-                    }
-                    cooldowns[key] = now
-                }
             default: break
+            }
+            // `once per` and `cooldown`, for every action whose table entry accepts them.
+            if let action, let period = action.oncePer, let k = keyString(action.oncePerKey, p) {
+                let key = "\(rule.name)\u{0}\(a.argument ?? "")\u{0}\(k)"
+                if let last = once[key], abs(now - last) < period {
+                    d.dropped.append(DroppedAction(action: a, why: "once per \(formatDuration(period)): already \(a.kind.label), \(formatDuration(abs(now - last))) between the two comments"))
+                    continue
+                }
+                once[key] = now
+            }
+            if let action, let period = action.cooldown, let k = keyString(action.cooldownKey, p) {
+                let key = "\(rule.name)\u{0}\(a.argument ?? "")\u{0}\(k)"
+                if let last = cooldowns[key], abs(now - last) < period {
+                    d.dropped.append(DroppedAction(action: a, why: "cooldown \(formatDuration(period)): already \(a.kind.label), \(formatDuration(abs(now - last))) between the two comments"))
+                    continue
+                }
+                cooldowns[key] = now
             }
             kept.append(a)
         }

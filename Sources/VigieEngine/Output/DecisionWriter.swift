@@ -160,27 +160,21 @@ public struct DecisionWriter {
         w.endArray()
     }
 
+    /// The fields of one action, as the action table says: `type`, `rule`, the reason, the
+    /// argument under its key (``ActionArgument/field``, written even when empty), the severity
+    /// (`normal` when left out), then what the engine filled in (window count, reply text).
     package mutating func writeActionFields(_ a: DecidedAction) {
-        w.rawKey("type"); w.string(a.kind.rawValue)
+        let kind = a.kind
+        w.rawKey("type"); w.string(kind.keyword)
         w.rawKey("rule"); w.string(a.rule)
-        switch a.kind {
-        case .hide:
-            if let r = a.reason { w.rawKey("reason"); w.string(r) }
-        case .escalate:
-            w.rawKey("team"); w.string(a.argument ?? "")
-            w.rawKey("severity"); w.string(a.severity ?? "normal")
-            if let c = a.count { w.rawKey("count"); w.int(c) }
-            if let win = a.window { w.rawKey("window"); w.string(win) }
-        case .reply:
-            w.rawKey("template"); w.string(a.argument ?? "")
-            if let t = a.text { w.rawKey("text"); w.string(t) }
-            if let v = a.variant { w.rawKey("variant"); w.int(v) }
-        case .flag:
-            w.rawKey("queue"); w.string(a.argument ?? "")
-        case .tag:
-            w.rawKey("label"); w.string(a.argument ?? "")
-        case .allow: break
-        }
+        let options = kind.options
+        if options.contains(.reason), let r = a.reason { w.rawKey(ActionOptions.reasonField); w.string(r) }
+        if let field = kind.argument.field { w.rawKey(field); w.string(a.argument ?? "") }
+        if options.contains(.severity) { w.rawKey("severity"); w.string(a.severity ?? "normal") }
+        if let c = a.count { w.rawKey("count"); w.int(c) }
+        if let win = a.window { w.rawKey("window"); w.string(win) }
+        if let t = a.text { w.rawKey("text"); w.string(t) }
+        if let v = a.variant { w.rawKey("variant"); w.int(v) }
         if a.rules.count > 1 {
             w.rawKey("rules")
             w.beginArray()

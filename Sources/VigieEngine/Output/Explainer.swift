@@ -124,17 +124,15 @@ public struct Explainer {
         return out
     }
 
-    /// One action in words.
+    /// One action in words, as the action table says: keyword, reason, argument, severity,
+    /// then the rendered reply and the rules that asked.
     public static func describe(_ a: DecidedAction) -> String {
-        var s: String
-        switch a.kind {
-        case .hide: s = "hide" + (a.reason.map { " \"\($0)\"" } ?? "")
-        case .escalate: s = "escalate \(a.argument ?? "") severity \(a.severity ?? "normal")"
-        case .reply: s = "reply \(a.argument ?? "")" + (a.text.map { ": \"\($0)\"" } ?? "")
-        case .flag: s = "flag \(a.argument ?? "")"
-        case .tag: s = "tag \(a.argument ?? "")"
-        case .allow: s = "allow"
-        }
+        var s = a.kind.keyword
+        let options = a.kind.options
+        if options.contains(.reason), let r = a.reason { s += " \"\(r)\"" }
+        if a.kind.argument != .none { s += " \(a.argument ?? "")" }
+        if options.contains(.severity) { s += " severity \(a.severity ?? "normal")" }
+        if let t = a.text { s += ": \"\(t)\"" }
         s += " (rule \(a.rules.joined(separator: ", ")))"
         return s
     }

@@ -80,24 +80,20 @@ package enum Checker {
             var hides = false
             var reply: ActionSyntax?
             for a in r.decl.actions {
-                switch a.kind {
-                case .hide: hides = true
-                case .reply:
-                    reply = a
-                    if let w = a.cooldown { checkWindow(w, file: r.file, into: &d) }
-                    if let n = a.argument {
-                        usedTemplates.insert(n.text)
-                        if templateFirst[n.text] == nil {
-                            d.append(unknown("E032", "template", n, r.file, templateNames))
-                        }
+                // W003 is about these two actions: a hidden comment gets no public reply.
+                if a.kind == .hide { hides = true }
+                if a.kind == .reply { reply = a }
+                if let w = a.cooldown { checkWindow(w, file: r.file, into: &d) }
+                if a.kind.argument == .template, let n = a.argument {
+                    usedTemplates.insert(n.text)
+                    if templateFirst[n.text] == nil {
+                        d.append(unknown("E032", "template", n, r.file, templateNames))
                     }
-                case .escalate:
-                    if let w = a.oncePer { checkWindow(w, file: r.file, into: &d) }
-                    if let s = a.severity, !severities.contains(s.text) {
-                        d.append(Diagnostic("E037", .error, "unknown severity `\(s.text)`", file: r.file, span: s.span, label: "not a severity",
-                                            help: closestName(to: s.text, among: severities).map { "did you mean `\($0)`?" } ?? "severities are low, normal, high, critical"))
-                    }
-                default: break
+                }
+                if let w = a.oncePer { checkWindow(w, file: r.file, into: &d) }
+                if let s = a.severity, !severities.contains(s.text) {
+                    d.append(Diagnostic("E037", .error, "unknown severity `\(s.text)`", file: r.file, span: s.span, label: "not a severity",
+                                        help: closestName(to: s.text, among: severities).map { "did you mean `\($0)`?" } ?? "severities are low, normal, high, critical"))
                 }
             }
             if hides, let reply {
@@ -114,7 +110,7 @@ package enum Checker {
             }
         }
         for t in rs.tests {
-            for a in t.decl.expectations where a.kind == .reply {
+            for a in t.decl.expectations where a.kind.argument == .template {
                 if let n = a.argument, templateFirst[n.text] == nil { d.append(unknown("E032", "template", n, t.file, templateNames)) }
             }
         }
@@ -290,8 +286,13 @@ package enum Checker {
                 _ = try Regex(pattern, flags: flags)
             } catch {
                 let at = patternStart + min(error.offset, pattern.utf8.count)
-                d.append(Diagnostic("E036", .error, "regular expression does not compile: \(error.message)", file: file, span: Span(at, at + 1),
-                                    label: "here", help: "check the pattern's syntax; Vigie uses PCRE2 (Perl-compatible) regular expressions"))
+                if error.kind == .unboundedCost {
+                    d.append(Diagnostic("E053", .error, "regular expression refused: \(error.message)", file: file, span: Span(at, at + 1),
+                                        label: "refused", help: "match the repeated text another way: list the forms with `has any [...]`, or repeat a class (`(a+)\\1` becomes `(?:aa)+`)"))
+                } else {
+                    d.append(Diagnostic("E036", .error, "regular expression does not compile: \(error.message)", file: file, span: Span(at, at + 1),
+                                        label: "here", help: "check the pattern's syntax; Vigie uses PCRE2 (Perl-compatible) regular expressions"))
+                }
             }
         case .count(let inner, _, let rhs, _):
             sub(inner)

@@ -209,10 +209,8 @@ public struct NearSyntax: Sendable {
 
 /// An action, as written in a rule or in a test's `expect`.
 public struct ActionSyntax: Sendable {
-    /// The action's kind.
-    public enum Kind: String, Sendable, CaseIterable {
-        case hide, escalate, reply, flag, tag, allow
-    }
+    /// The action's kind: the table of actions in VigieCore.
+    public typealias Kind = ActionKind
     /// Which action.
     public var kind: Kind
     /// The argument: team, template, queue or label (or nil).

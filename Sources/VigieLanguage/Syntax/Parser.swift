@@ -121,11 +121,14 @@ public struct Parser {
         return Name(text: t.text, span: t.span)
     }
 
+    /// The help of E046: one example per action that takes an argument.
+    private static let argumentHelp = "write for example "
+        + ActionKind.allCases.compactMap { k in k.argument.example.map { "`\(k.keyword) \($0)`" } }.joined(separator: ", ")
+
     /// An action's argument; a missing one is E046.
     private mutating func argument(_ what: String) throws -> Name {
-        guard tok.kind == .identifier, ActionSyntax.Kind(rawValue: tok.text) == nil else {
-            throw fail("E046", "expected \(what), found \(describe(tok))", label: "missing argument",
-                       help: "write for example `escalate juridique`, `reply excuses`, `flag moderation`, `tag sav`")
+        guard tok.kind == .identifier, ActionKind(rawValue: tok.text) == nil else {
+            throw fail("E046", "expected \(what), found \(describe(tok))", label: "missing argument", help: Parser.argumentHelp)
         }
         let t = advance()
         return Name(text: t.text, span: t.span)
@@ -322,47 +325,36 @@ public struct Parser {
 
     /// In an `expect` clause, arguments are optional: is the next token one?
     private var argumentFollows: Bool {
-        tok.kind == .identifier && !["not", "by", "severity", "expect"].contains(tok.text) && ActionSyntax.Kind(rawValue: tok.text) == nil
+        tok.kind == .identifier && !["not", "by", "severity", "expect"].contains(tok.text) && ActionKind(rawValue: tok.text) == nil
     }
 
+    /// One action: its keyword, then its argument and options as the action table says
+    /// (``ActionKind/argument``, ``ActionKind/options``). In a test's `expect` (`allowNegation`),
+    /// `not` and `by RULE` are allowed, arguments may be left out where the table allows it,
+    /// and `once per` and `cooldown` do not apply.
     private mutating func parseAction(allowNegation: Bool) throws -> ActionSyntax {
         let start = tok.span.start
         var negated = false
         if allowNegation, eatWord("not") { negated = true }
-        guard tok.kind == .identifier, let kind = ActionSyntax.Kind(rawValue: tok.text) else {
-            let names = ActionSyntax.Kind.allCases.map(\.rawValue)
+        guard tok.kind == .identifier, let kind = ActionKind(rawValue: tok.text) else {
+            let names = ActionKind.allCases.map(\.keyword)
             throw fail("E016", "expected an action (\(names.joined(separator: ", "))), found \(describe(tok))",
                        label: "not an action", help: suggestionHelp(for: tok, among: names))
         }
         advance()
         var a = ActionSyntax(kind: kind, argument: nil, reason: nil, severity: nil, negated: negated, span: tok.span)
-        switch kind {
-        case .hide:
-            if tok.kind == .string { a.reason = try string("a reason") }
-        case .escalate:
-            if !allowNegation || argumentFollows {
-                a.argument = try argument("a team name after `escalate`")
-            }
-            if eatWord("severity") { a.severity = try name("a severity (low, normal, high, critical)") }
-            if !allowNegation, tok.isWord("once") {
-                advance()
-                try expectWord("per", help: "write `once per 1h`")
-                a.oncePer = try parsePeriod(keyWord: "per")
-            }
-        case .reply:
-            if !allowNegation || argumentFollows {
-                a.argument = try argument("a template name after `reply`")
-            }
-            if !allowNegation, eatWord("cooldown") { a.cooldown = try parsePeriod(keyWord: "per") }
-        case .flag:
-            if !allowNegation || argumentFollows {
-                a.argument = try argument("a queue name after `flag`")
-            }
-        case .tag:
-            a.argument = try argument("a label after `tag`")
-        case .allow:
-            break
+        if let noun = kind.argument.noun, !allowNegation || !kind.argumentOptionalInExpectations || argumentFollows {
+            a.argument = try argument("\(noun) after `\(kind.keyword)`")
         }
+        let options = kind.options
+        if options.contains(.reason), tok.kind == .string { a.reason = try string("a reason") }
+        if options.contains(.severity), eatWord("severity") { a.severity = try name("a severity (low, normal, high, critical)") }
+        if options.contains(.oncePer), !allowNegation, tok.isWord("once") {
+            advance()
+            try expectWord("per", help: "write `once per 1h`")
+            a.oncePer = try parsePeriod(keyWord: "per")
+        }
+        if options.contains(.cooldown), !allowNegation, eatWord("cooldown") { a.cooldown = try parsePeriod(keyWord: "per") }
         if allowNegation, eatWord("by") { a.byRule = try name("a rule name after `by`") }
         a.span = Span(start, previousEnd)
         return a
