@@ -16,7 +16,6 @@ public func fuzzParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // `file` lists resolve against a folder that does not exist: nothing is read from disk.
     let rs = RuleSetLoader.build(sources: [file], root: "/nonexistent-fuzz")
     _ = DiagnosticRenderer.text(rs.diagnostics)
-    _ = DiagnosticRenderer.json(rs.diagnostics)
     if !rs.hasErrors, let program = Compiler.compile(rs) {
         // A rule set that compiles decides a comment.
         _ = Evaluator(program: program).evaluate(

@@ -1,4 +1,6 @@
-/// Renders diagnostics for people (text) and for tools (JSON). Pure functions of their input.
+/// Renders diagnostics for people, in the compiler style. Pure functions of their input. The
+/// machine formats (json, sarif, github) are the reporters of VigieLint, shared by `vigie check`
+/// and `vigie lint`.
 public enum DiagnosticRenderer {
     /// Renders one diagnostic in the compiler style: `file:line:col: error[E0xx]: message`, the source
     /// line with a gutter, carets under the span, then labels, notes and help.
@@ -49,45 +51,6 @@ public enum DiagnosticRenderer {
         if warnings > 0 { parts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }
         if !parts.isEmpty { out += "\n" + parts.joined(separator: ", ") + " found\n" }
         return out
-    }
-
-    /// Renders diagnostics as a JSON document: `{"version": 1, "diagnostics": [...]}` (see
-    /// `Grammar/diagnostics.schema.json`). Lines and columns are 1-based; columns count Unicode scalars.
-    public static func json(_ ds: [Diagnostic]) -> String {
-        var w = JSONWriter()
-        w.beginObject()
-        w.key("version"); w.int(1)
-        w.key("diagnostics")
-        w.beginArray()
-        for d in ds {
-            w.beginObject()
-            w.key("id"); w.string(d.id)
-            w.key("severity"); w.string(d.severity.rawValue)
-            w.key("message"); w.string(d.message)
-            if let file = d.file {
-                w.key("file"); w.string(file.path)
-                if let span = d.span {
-                    let (l, c) = file.location(of: span.start)
-                    let (el, ec) = file.location(of: span.end)
-                    w.key("line"); w.int(l)
-                    w.key("column"); w.int(c)
-                    w.key("endLine"); w.int(el)
-                    w.key("endColumn"); w.int(ec)
-                }
-            }
-            if let label = d.label { w.key("label"); w.string(label) }
-            if !d.notes.isEmpty {
-                w.key("notes")
-                w.beginArray()
-                for n in d.notes { w.string(n) }
-                w.endArray()
-            }
-            if let h = d.help { w.key("help"); w.string(h) }
-            w.endObject()
-        }
-        w.endArray()
-        w.endObject()
-        return w.string + "\n"
     }
 }
 

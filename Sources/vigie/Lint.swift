@@ -30,7 +30,7 @@ struct Lint: ParsableCommand {
     @Argument(help: "Rule files or folders of .vigie files, each linted as one rule set.")
     var paths: [String] = []
 
-    @Option(name: .long, help: "Output format: text, json, sarif or github.")
+    @Option(name: .long, help: "Output format: text, json, sarif or github.", completion: .list(Reporters.all.map { $0.identifier }))
     var format: String = "text"
 
     @Option(name: .customLong("fail-level"), help: "Exit 1 when a finding has this severity or a higher one: error, warning or info.")
@@ -39,7 +39,7 @@ struct Lint: ParsableCommand {
     /// Checks the option values here, so that a bad one exits 2 like every other usage error of lint.
     func validate() throws {
         guard Reporters.reporter(named: format) != nil else {
-            Terminal.error("vigie: unknown format `\(format)`; formats are \(Reporters.all.map { $0.identifier }.joined(separator: ", "))\n")
+            Terminal.error("vigie: unknown format `\(format)`; formats are \(Reporters.names)\n")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
         guard Severity(rawValue: failLevel) != nil else {

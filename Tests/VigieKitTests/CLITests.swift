@@ -342,8 +342,121 @@ private func streamLine(_ i: Int) -> String {
     let path = Paths.fixtures.appendingPathComponent("errors/several-mistakes.vigie").path
     let r = try CLI.run(["check", "--format", "json", path])
     #expect(r.status == 2)
+    #expect(r.err.isEmpty, "\(r.err)")
     let o = try #require(parseObject(r.out.trimmingCharacters(in: .whitespacesAndNewlines)), "stdout is not one JSON document: \(r.out)")
-    let ds = try #require(o["diagnostics"] as? [[String: Any]])
+    let ds = try #require(o["findings"] as? [[String: Any]])
     #expect(ds.compactMap { $0["id"] as? String }.sorted() == ["E016", "E019", "E031", "E037"])
     #expect(ds.allSatisfy { $0["line"] is Int && $0["column"] is Int })
+    let schema = try SchemaCheck.diagnosticsSchema()
+    try SchemaCheck.validate(o, against: schema, root: schema, path: "$")
+}
+
+/// `path` as the reporters print it: relative to the working directory (which the CLI inherits)
+/// when inside it.
+private func relativeToWorkingDirectory(_ path: String) -> String {
+    let cwd = FileManager.default.currentDirectoryPath
+    let base = cwd.hasSuffix("/") ? cwd : cwd + "/"
+    return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+}
+
+/// One JSON document printed by the CLI, as an object.
+private func document(_ r: CLI.Result, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+    try #require(
+        try? JSONSerialization.jsonObject(with: r.stdout) as? [String: Any], "stdout is not one JSON object:\n\(r.out)\nstderr:\n\(r.err)",
+        sourceLocation: sourceLocation)
+}
+
+@Test func checkAndLintWriteTheSameJSONDocumentFollowingTheOneSchema() throws {
+    let broken = Paths.fixtures.appendingPathComponent("lint/broken").path
+    let check = try CLI.run(["check", "--format", "json", broken])
+    let lint = try CLI.run(["lint", "--format", "json", broken])
+    #expect(check.status == 2, "\(check.err)")
+    #expect(lint.status == 1, "\(lint.err)")
+    let c = try document(check)
+    let l = try document(lint)
+    let schema = try SchemaCheck.diagnosticsSchema()
+    try SchemaCheck.validate(c, against: schema, root: schema, path: "check")
+    try SchemaCheck.validate(l, against: schema, root: schema, path: "lint")
+    // The same document: the same members, the same tool and unit.
+    #expect(Set(c.keys) == Set(l.keys))
+    #expect(jsonLine(c["tool"] as? [String: Any] ?? [:]) == jsonLine(l["tool"] as? [String: Any] ?? [:]))
+    #expect(c["columnUnit"] as? String == l["columnUnit"] as? String)
+    // lint reports check's diagnostics unchanged: the very same finding objects (lint sorts them).
+    let checkFindings = try #require(c["findings"] as? [[String: Any]])
+    let lintFindings = try #require(l["findings"] as? [[String: Any]])
+    #expect(checkFindings.map { $0["id"] as? String } == ["E031", "E036"])
+    #expect(checkFindings.allSatisfy { $0["source"] as? String == "compiler" })
+    #expect(lintFindings.contains { $0["source"] as? String == "lint" })
+    let fromLint = lintFindings.filter { $0["source"] as? String == "compiler" }
+    #expect(Set(checkFindings.map { jsonLine($0) }) == Set(fromLint.map { jsonLine($0) }))
+    // Paths are relative to the working directory in both.
+    let file = relativeToWorkingDirectory(broken + "/rules.vigie")
+    #expect(checkFindings.allSatisfy { $0["file"] as? String == file }, "\(check.out)")
+    #expect(jsonLine(c["summary"] as? [String: Any] ?? [:]) == jsonLine(["error": 2, "warning": 0, "info": 0]))
+}
+
+@Test func checkWritesSARIFThroughTheLintReporter() throws {
+    let broken = Paths.fixtures.appendingPathComponent("lint/broken").path
+    let r = try CLI.run(["check", "--format", "sarif", broken])
+    #expect(r.status == 2, "\(r.err)")
+    #expect(r.err.isEmpty, "\(r.err)")
+    let log = try document(r)
+    #expect(log["version"] as? String == "2.1.0")
+    let run = try #require((log["runs"] as? [[String: Any]])?.first)
+    let results = try #require(run["results"] as? [[String: Any]])
+    #expect(results.map { $0["ruleId"] as? String } == ["E031", "E036"])
+    #expect(results.allSatisfy { $0["level"] as? String == "error" })
+    let region = try #require(
+        (((results[0]["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["region"] as? [String: Any]))
+    #expect(region["startLine"] as? Int == 7 && region["startColumn"] as? Int == 21)
+}
+
+@Test func checkWritesGitHubAnnotationsThroughTheLintReporter() throws {
+    let broken = Paths.fixtures.appendingPathComponent("lint/broken").path
+    let r = try CLI.run(["check", "--format", "github", broken])
+    #expect(r.status == 2, "\(r.err)")
+    #expect(r.err.isEmpty, "\(r.err)")
+    let lines = r.out.split(separator: "\n").map(String.init)
+    #expect(lines.count == 2, "\(r.out)")
+    let file = relativeToWorkingDirectory(broken + "/rules.vigie")
+    #expect(lines.allSatisfy { $0.hasPrefix("::error file=\(file),") }, "\(r.out)")
+    #expect(lines.first?.contains("rules.vigie,line=7,col=21,endLine=7,endColumn=28,title=E031::unknown list `insulte`") == true, "\(r.out)")
+}
+
+@Test("check formats on rules that compile", arguments: [("json", 0), ("sarif", 0), ("github", 0), ("xml", 2)] as [(String, Int32)])
+func checkFormatsOnGoodRules(_ format: String, _ status: Int32) throws {
+    let r = try CLI.run(["check", "--format", format, rulesDir])
+    #expect(r.status == status, "stdout:\n\(r.out)\nstderr:\n\(r.err)")
+    if status == 0 {
+        // The product on stdout, nothing on stderr: no `ok:` line in a machine format.
+        #expect(r.err.isEmpty, "\(r.err)")
+        #expect(!r.out.contains("::error"), "\(r.out)")
+        if format != "github" { _ = try document(r) }
+    } else {
+        #expect(r.out.isEmpty)
+        #expect(r.err.contains("unknown format `xml`; formats are text, json, sarif, github"), "\(r.err)")
+    }
+}
+
+@Test func checkJSONOnAMissingPathStillFollowsTheSchema() throws {
+    let r = try CLI.run(["check", "--format", "json", "/nonexistent/rules"])
+    #expect(r.status == 2)
+    let o = try document(r)
+    let schema = try SchemaCheck.diagnosticsSchema()
+    try SchemaCheck.validate(o, against: schema, root: schema, path: "$")
+    let findings = try #require(o["findings"] as? [[String: Any]])
+    #expect(findings.map { $0["id"] as? String } == ["E044"])
+    #expect(findings.first?["file"] == nil)
+}
+
+@Test(arguments: ["check", "lint"])
+func formatCompletionOffersEveryReporter(_ command: String) throws {
+    let r = try CLI.run(["--generate-completion-script", "bash"])
+    #expect(r.status == 0)
+    let start = try #require(r.out.range(of: "_vigie_\(command)() {"), "no completion function for \(command)")
+    let rest = r.out[start.upperBound...]
+    let body = rest[..<(rest.range(of: "\n}\n")?.lowerBound ?? rest.endIndex)]
+    for format in Reporters.all.map({ $0.identifier }) {
+        #expect(body.contains("'\(format)'"), "`--format \(format)` is not offered:\n\(body)")
+    }
 }

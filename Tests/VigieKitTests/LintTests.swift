@@ -475,13 +475,26 @@ struct LintTests {
         }
     }
 
-    @Test("JSON output follows Grammar/lint.schema.json")
-    func jsonSchema() throws {
-        let schemaURL = Paths.packageRoot.appendingPathComponent("Grammar/lint.schema.json")
-        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: schemaURL)) as? [String: Any])
-        let output = JSONReporter.report(LintFixtures.lint("pack"), context: LintFixtures.context)
+    @Test("JSON output follows Grammar/diagnostics.schema.json", arguments: ["pack", "broken"])
+    func jsonSchema(_ fixture: String) throws {
+        let schema = try SchemaCheck.diagnosticsSchema()
+        let output = JSONReporter.report(LintFixtures.lint(fixture), context: LintFixtures.context)
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         try SchemaCheck.validate(doc, against: schema, root: schema, path: "$")
+    }
+
+    @Test(
+        "the diagnostics schema rejects documents that break it",
+        arguments: [
+            #"{"version":1,"diagnostics":[]}"#,
+            #"{"version":1,"tool":{"name":"vigie","version":"1"},"columnUnit":"unicodeScalar","summary":{"error":0,"warning":0,"info":0},"findings":[{"id":"E1","source":"compiler","severity":"error","message":"m"}]}"#,
+            #"{"version":1,"tool":{"name":"vigie","version":"1"},"columnUnit":"unicodeScalar","summary":{"error":1,"warning":0,"info":0},"findings":[{"id":"E031","source":"compiler","severity":"error","message":"m","line":2}]}"#,
+            #"{"version":1,"tool":{"name":"vigie","version":"1"},"columnUnit":"unicodeScalar","summary":{"error":1,"warning":0,"info":0},"findings":[{"id":"E031","source":"compiler","severity":"error","message":"m","notes":[]}]}"#,
+        ])
+    func jsonSchemaRejects(_ text: String) throws {
+        let schema = try SchemaCheck.diagnosticsSchema()
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(throws: SchemaCheck.Failure.self) { try SchemaCheck.validate(doc, against: schema, root: schema, path: "$") }
     }
 
     @Test("GitHub annotations escape what workflow commands need")
@@ -547,11 +560,18 @@ struct LintTests {
     }
 }
 
-/// A small JSON Schema checker, enough for the keywords `Grammar/lint.schema.json` uses:
-/// type, required, properties, additionalProperties, items, enum, const, minimum, $ref, $defs.
+/// A small JSON Schema checker, enough for the keywords `Grammar/diagnostics.schema.json` uses:
+/// type, required, properties, additionalProperties, items, minItems, enum, const, pattern,
+/// minimum, dependentRequired, $ref, $defs.
 enum SchemaCheck {
     struct Failure: Error, CustomStringConvertible {
         var description: String
+    }
+
+    /// `Grammar/diagnostics.schema.json`, the one schema of `check` and `lint` JSON output.
+    static func diagnosticsSchema() throws -> [String: Any] {
+        let url = Paths.packageRoot.appendingPathComponent("Grammar/diagnostics.schema.json")
+        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     }
 
     static func validate(_ value: Any, against schema: [String: Any], root: [String: Any], path: String) throws {
@@ -580,6 +600,21 @@ enum SchemaCheck {
         }
         if let minimum = schema["minimum"] as? Int, let n = value as? Int, n < minimum {
             throw Failure(description: "\(path): \(n) is below \(minimum)")
+        }
+        if let pattern = schema["pattern"] as? String, let s = value as? String,
+            s.range(of: pattern, options: .regularExpression) == nil
+        {
+            throw Failure(description: "\(path): \(s) does not match \(pattern)")
+        }
+        if let minItems = schema["minItems"] as? Int, let a = value as? [Any], a.count < minItems {
+            throw Failure(description: "\(path): \(a.count) items, fewer than \(minItems)")
+        }
+        if let dependent = schema["dependentRequired"] as? [String: [String]], let object = value as? [String: Any] {
+            for (key, needed) in dependent where object[key] != nil {
+                for n in needed where object[n] == nil {
+                    throw Failure(description: "\(path): `\(key)` without `\(n)`")
+                }
+            }
         }
         if let object = value as? [String: Any] {
             for key in schema["required"] as? [String] ?? [] where object[key] == nil {

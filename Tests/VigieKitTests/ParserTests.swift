@@ -348,11 +348,11 @@ private let fourMistakes = """
 
 @Test func jsonRenderingHasLinesAndColumns() throws {
     let (_, ds) = parse(fourMistakes, path: "four.vigie")
-    let json = DiagnosticRenderer.json(ds)
+    let json = JSONReporter.report(ds, context: ReportContext(toolVersion: "0.0.0-test"))
     let o = try #require(parseObject(json.trimmingCharacters(in: .whitespacesAndNewlines)))
     #expect(o["version"] as? Int == 1)
-    let list = try #require(o["diagnostics"] as? [[String: Any]])
+    let list = try #require(o["findings"] as? [[String: Any]])
     #expect(list.compactMap { $0["id"] as? String } == ["E019", "E020", "E013", "E016"])
     #expect(list.compactMap { d in (d["line"] as? Int).map { "\($0):\(d["column"] as? Int ?? 0)" } } == ["3:20", "4:27", "5:1", "6:36"])
-    #expect(list.allSatisfy { ($0["file"] as? String) == "four.vigie" && ($0["severity"] as? String) == "error" })
+    #expect(list.allSatisfy { ($0["file"] as? String) == "four.vigie" && ($0["severity"] as? String) == "error" && ($0["source"] as? String) == "compiler" })
 }

@@ -82,8 +82,9 @@ public enum LintDocumentation {
             explanation and examples; `vigie lint --list` lists them.
 
             **Formats.** `--format text` (default, for people), `json` (versioned, described by \
-            `Grammar/lint.schema.json`), `sarif` (SARIF 2.1.0, for code-scanning dashboards), \
-            `github` (GitHub Actions annotations). Lines and columns are 1-based in every format; \
+            `Grammar/diagnostics.schema.json`, the document `vigie check --format json` writes too), \
+            `sarif` (SARIF 2.1.0, for code-scanning dashboards), `github` (GitHub Actions \
+            annotations). Lines and columns are 1-based in every format; \
             columns count Unicode scalars (code points) and an end column points just past the last \
             character. The report goes to standard output.
 

@@ -4,7 +4,8 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
-/// `--format json`: a versioned document, described by `Grammar/lint.schema.json`.
+/// `--format json` of `vigie check` and `vigie lint`: one versioned document, described by
+/// `Grammar/diagnostics.schema.json`, whichever command writes it.
 ///
 /// ```json
 /// {"version": 1, "tool": {"name": "vigie", "version": "0.1.0"}, "columnUnit": "unicodeScalar",
@@ -16,7 +17,7 @@ import VigieRuleTests
 /// Version 1 only ever gains optional members; a breaking change bumps `version`.
 public enum JSONReporter: Reporter {
     public static let identifier = "json"
-    public static let summary = "a versioned JSON document (Grammar/lint.schema.json)"
+    public static let summary = "a versioned JSON document (Grammar/diagnostics.schema.json)"
     /// The schema version written in `version`.
     public static let version = 1
 

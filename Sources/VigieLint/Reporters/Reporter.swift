@@ -30,8 +30,9 @@ public struct ReportContext: Sendable {
     }
 }
 
-/// Turns lint findings into one output format. Reporters are pure functions of their input;
-/// machine formats (json, sarif, github) are versioned contracts, the text format is for people.
+/// Turns diagnostics (compile diagnostics and lint findings) into one output format; `vigie check`
+/// and `vigie lint` share these reporters. Reporters are pure functions of their input; machine
+/// formats (json, sarif, github) are versioned contracts, the text format is for people.
 ///
 /// Lines and columns are 1-based in every format; columns count Unicode scalars (code points),
 /// and an end column points just past the last character.
@@ -48,6 +49,9 @@ public protocol Reporter {
 public enum Reporters {
     /// Every reporter, in the order `--format` lists them.
     public static let all: [any Reporter.Type] = [TextReporter.self, JSONReporter.self, SARIFReporter.self, GitHubReporter.self]
+
+    /// The `--format` names, comma-separated, for help texts and error messages.
+    public static var names: String { all.map { $0.identifier }.joined(separator: ", ") }
 
     /// The reporter for a `--format` name.
     public static func reporter(named name: String) -> (any Reporter.Type)? {
