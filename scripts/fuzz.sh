@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(parser json normalizer template)
+  targets=(parser json normalizer template automoderator)
 fi
 
 ./scripts/bootstrap.sh

@@ -65,7 +65,15 @@ public struct ImportedRule: Sendable, Equatable {
 /// * the output is checked: it compiles, and is formatted like `vigie fmt` would.
 public enum AutoModeratorImporter {
     /// Imports the configuration text `yaml`; `path` names it in the report and the output.
-    public static func translate(yaml: String, path: String) -> AutoModeratorImport {
+    ///
+    /// Throws, before building anything, when the configuration is past one of `limits` (nested
+    /// too deep, or too large once its aliases are expanded): such a file is refused as a whole.
+    /// Other problems (a section that is not valid YAML, a key not carried over) are in the
+    /// result's report.
+    public static func translate(
+        yaml: String, path: String, limits: AutoModeratorLimits = .default
+    ) throws(AutoModeratorLimitError) -> AutoModeratorImport {
+        try AutoModeratorConfig.checkLimits(yaml, path: path, limits: limits)
         let file = SourceFile(path: path, text: yaml)
         let (rules, problems, sectionCount) = AutoModeratorConfig.parse(yaml)
         var diagnostics = problems.map { p -> Diagnostic in
@@ -201,8 +209,9 @@ package func vigieString(_ s: String, template: Bool = false) -> String {
 package struct NameTable {
     private var used: Set<String> = []
 
-    /// A name made of the words of `text` (`Phone Number Removal` → `phone_number_removal`),
-    /// unique in this table.
+    /// A name made of the words of `text` (`Phone Number Removal` → `phone_number_removal`), or
+    /// of `fallback` when `text` has none (each character a name cannot hold becomes `_`), unique
+    /// in this table.
     package mutating func make(from text: String?, fallback: String) -> String {
         var words: [String] = []
         for w in (text ?? "").folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
@@ -212,7 +221,10 @@ package struct NameTable {
             if words.joined(separator: "_").count >= 32 { break }
         }
         var base = words.joined(separator: "_")
-        if base.isEmpty { base = fallback }
+        if base.isEmpty {
+            // The fallback may hold the rule's own text (an unknown `action:`): keep what a name can.
+            base = String(fallback.map { c in c.isASCII && (c.isLetter || c.isNumber || c == "_") ? c : "_" })
+        }
         if let f = base.first, f.isNumber { base = "rule_" + base }
         var name = base
         var k = 2

@@ -123,7 +123,9 @@ package enum AutoModeratorConfig {
         return out
     }
 
-    /// Parses every section; returns the rules and the problems, in file order.
+    /// Parses every section; returns the rules and the problems, in file order. The text must
+    /// have passed ``checkLimits(_:path:limits:)``: Yams and this reading recurse once per level
+    /// of nesting and copy what each alias names.
     package static func parse(_ text: String) -> (rules: [AMRule], problems: [AMProblem], sectionCount: Int) {
         var rules: [AMRule] = []
         var problems: [AMProblem] = []
@@ -161,11 +163,12 @@ package enum AutoModeratorConfig {
             }
             let before = problems.count
             guard case .map(let entries) = convert(node, position: position, problems: &problems).value else { continue }
+            let entryLines = Set(entries.map(\.line))
             rules.append(
                 AMRule(
                     section: section.number, line: entries.first?.line ?? section.firstLine, firstLine: section.firstLine,
                     lastLine: section.lastLine, leadingComments: leadingComments(section.lines), entries: entries,
-                    hasDuplicateKeys: problems[before...].contains { p in p.kind == .duplicateKey && entries.contains { $0.line == p.line } }))
+                    hasDuplicateKeys: problems[before...].contains { p in p.kind == .duplicateKey && entryLines.contains(p.line) }))
         }
         return (rules, problems, all.count)
     }
@@ -188,20 +191,30 @@ package enum AutoModeratorConfig {
         case .sequence(let seq):
             return AMNode(value: .list(seq.map { convert($0, position: position, problems: &problems) }), line: line, column: column)
         case .mapping(let map):
+            // Where each key was last seen, so that a duplicate is found in constant time; a
+            // replaced entry is marked and left out at the end (in one pass), which keeps the
+            // entries in the order of their last occurrence.
             var entries: [AMEntry] = []
+            var latest: [String: Int] = [:]
+            var replaced: [Bool] = []
             for (k, v) in map {
                 let raw = k.string ?? ""
                 let (kl, kc) = position(k.mark)
                 let entry = AMEntry(key: raw.lowercased(), rawKey: raw, line: kl, column: kc, value: convert(v, position: position, problems: &problems))
-                if let previous = entries.firstIndex(where: { $0.key == entry.key }) {
+                if let previous = latest[entry.key] {
                     problems.append(
                         AMProblem(
                             kind: .duplicateKey, line: kl, column: kc,
                             message: "`\(raw)` is written twice in one rule (lines \(entries[previous].line) and \(kl)): AutoModerator keeps the last one",
                             notes: ["the value of line \(entries[previous].line) is not imported"]))
-                    entries.remove(at: previous)
+                    replaced[previous] = true
                 }
+                latest[entry.key] = entries.count
                 entries.append(entry)
+                replaced.append(false)
+            }
+            if replaced.contains(true) {
+                entries = zip(entries, replaced).compactMap { $1 ? nil : $0 }
             }
             return AMNode(value: .map(entries), line: line, column: column)
         }

@@ -38,8 +38,14 @@ struct Import: ParsableCommand {
                   vigie import automoderator automod.yaml -o Rules/reddit.vigie
                   vigie import automoderator automod.yaml > reddit.vigie 2> import-report.txt
 
+                Limits: a configuration whose lists and mappings nest more than 256 levels deep, or \
+                that makes more than 1,000,000 YAML values once its aliases (`*name`) are expanded, \
+                is refused as a whole, before anything is written (Grammar/RELIABILITY.md, \
+                "AutoModerator import limits").
+
                 Exit codes: 0 imported; 2 the file cannot be read, a section is not valid YAML (the \
-                other sections are still written), or a usage error.
+                other sections are still written), the file is past a limit (nothing is written), \
+                or a usage error.
                 """)
 
         @Argument(help: "The AutoModerator configuration: YAML sections separated by lines starting with `---`.")
@@ -57,7 +63,14 @@ struct Import: ParsableCommand {
                 Terminal.error("vigie import: `\(file)` is not UTF-8 text\n")
                 throw ExitCode(ExitStatus.usage.rawValue)
             }
-            let result = AutoModeratorImporter.translate(yaml: text, path: file)
+            let result: AutoModeratorImport
+            do {
+                result = try AutoModeratorImporter.translate(yaml: text, path: file)
+            } catch {
+                // Refused before anything was built: no output is written, not even an empty file.
+                Terminal.error(error.description)
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
             if let output {
                 do {
                     try Data(result.source.utf8).write(to: URL(fileURLWithPath: output))

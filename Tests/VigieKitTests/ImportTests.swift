@@ -20,8 +20,8 @@ import Testing
     static let fixtures = Paths.fixtures.appendingPathComponent("automod")
 
     /// Imports YAML given in memory.
-    static func translate(_ yaml: String) -> AutoModeratorImport {
-        AutoModeratorImporter.translate(yaml: yaml, path: "automod.yaml")
+    static func translate(_ yaml: String) throws -> AutoModeratorImport {
+        try AutoModeratorImporter.translate(yaml: yaml, path: "automod.yaml")
     }
 
     /// The rule set of an import, checked like `vigie check` does.
@@ -127,7 +127,7 @@ import Testing
 
     @Test(arguments: constructs)
     func construct(_ c: Construct) throws {
-        let r = Self.translate(c.yaml)
+        let r = try Self.translate(c.yaml)
         for e in c.expected {
             #expect(r.source.contains(e), "missing `\(e)` in:\n\(r.source)")
         }
@@ -141,7 +141,7 @@ import Testing
 
     @Test func fixtureMatchesGoldenFiles() throws {
         let yaml = try String(contentsOf: Self.fixtures.appendingPathComponent("constructs.yaml"), encoding: .utf8)
-        let r = AutoModeratorImporter.translate(yaml: yaml, path: "constructs.yaml")
+        let r = try AutoModeratorImporter.translate(yaml: yaml, path: "constructs.yaml")
         try LintFixtures.compare(r.source, golden: Self.fixtures.appendingPathComponent("constructs.vigie"))
         try LintFixtures.compare(AutoModeratorImporter.report(r), golden: Self.fixtures.appendingPathComponent("constructs.report.txt"))
         #expect(!Self.ruleSet(r).hasErrors)
@@ -150,7 +150,7 @@ import Testing
 
     @Test func invalidSectionIsReportedAndTheOthersImported() throws {
         let yaml = try String(contentsOf: Self.fixtures.appendingPathComponent("invalid.yaml"), encoding: .utf8)
-        let r = AutoModeratorImporter.translate(yaml: yaml, path: "invalid.yaml")
+        let r = try AutoModeratorImporter.translate(yaml: yaml, path: "invalid.yaml")
         let errors = r.diagnostics.filter { $0.severity == .error }
         #expect(errors.map(\.id) == ["import/yaml"])
         #expect(errors.first.map { $0.locationText.hasPrefix("invalid.yaml:6:") } == true, "\(errors.map(\.locationText))")
@@ -162,7 +162,7 @@ import Testing
 
     @Test func duplicateKeysKeepTheLastAsAutoModeratorDoes() throws {
         let yaml = try String(contentsOf: Self.fixtures.appendingPathComponent("duplicate.yaml"), encoding: .utf8)
-        let r = AutoModeratorImporter.translate(yaml: yaml, path: "duplicate.yaml")
+        let r = try AutoModeratorImporter.translate(yaml: yaml, path: "duplicate.yaml")
         #expect(r.diagnostics.filter { $0.id == "import/duplicate-key" }.map(\.locationText) == ["duplicate.yaml:6:1", "duplicate.yaml:7:1"])
         #expect(r.source.contains(#"title contains "exam""#))
         #expect(!r.source.contains("sublease"))
@@ -199,7 +199,7 @@ import Testing
         arguments: ["r-utdallas.automoderator.yaml", "r-deltarune.automod.yaml"])
     func realConfigurationImportsCompilesAndLints(_ name: String) throws {
         let yaml = try String(contentsOf: Self.shared.appendingPathComponent(name), encoding: .utf8)
-        let r = AutoModeratorImporter.translate(yaml: yaml, path: name)
+        let r = try AutoModeratorImporter.translate(yaml: yaml, path: name)
         #expect(r.diagnostics.filter { $0.severity == .error }.map(\.locationText) == Self.knownYAMLErrors[name])
         let rs = Self.ruleSet(r)
         #expect(!rs.hasErrors, "\(rendered(rs.diagnostics))")
@@ -225,7 +225,7 @@ import Testing
 
     @Test func importedRulesDecideLikeAutoModerator() throws {
         let yaml = try String(contentsOf: Self.fixtures.appendingPathComponent("constructs.yaml"), encoding: .utf8)
-        let r = AutoModeratorImporter.translate(yaml: yaml, path: "constructs.yaml")
+        let r = try AutoModeratorImporter.translate(yaml: yaml, path: "constructs.yaml")
         let program = try compileRules(r.source)
         let amRules = AutoModeratorConfig.parse(yaml).rules
         let compared = r.rules.filter { !$0.shadow }
