@@ -164,4 +164,27 @@ import Testing
         #expect(v.errors.contains("stopped by SIGTERM"), "\(v.errors)")
         #expect(String(decoding: drained.data, as: UTF8.self).hasSuffix("\n"), "whole lines only: \(drained.data.count) bytes; \(v.errors)")
     }
+
+    /// An id (or a language) that is not UTF-8 was copied byte for byte: the output line was
+    /// rejected by strict JSON parsers. Every output line is UTF-8 JSON now.
+    @Test func outputLinesAreUTF8JSONWhateverTheInput() throws {
+        var input = Data()
+        for line: [UInt8] in [
+            Array(#"{"id":""#.utf8) + [0xFF, 0xFE] + Array(#"","text":"x"}"#.utf8),
+            Array(#"{"id":{"a":[""#.utf8) + [0xC3] + Array(#""]},"text":"bonjour"}"#.utf8),
+            Array(#"{"id":"ok","text":""#.utf8) + [0xFF] + Array(#" idiot","lang":""#.utf8) + [0xE9] + Array(#""}"#.utf8),
+            Array(#"{"id":""#.utf8) + [0xED, 0xA0, 0x80] + Array(#"","text":"#.utf8),
+        ] {
+            input.append(contentsOf: line + [0x0A])
+        }
+        let r = try CLI.run(["run", "--rules", Paths.packageRoot.appendingPathComponent("Rules").path], stdin: input)
+        #expect(r.status == 0, "\(r.err)")
+        let lines = r.stdout.split(separator: 0x0A)
+        #expect(lines.count == 4)
+        for l in lines {
+            #expect(String(validating: Array(l), as: UTF8.self) != nil, "not UTF-8: \(Array(l))")
+            #expect((try? JSONSerialization.jsonObject(with: Data(l))) != nil, "not JSON: \(String(decoding: l, as: UTF8.self))")
+        }
+        #expect(String(decoding: lines[0], as: UTF8.self).hasPrefix(#"{"line":1,"id":"\u{FFFD}\u{FFFD}","#))
+    }
 }
