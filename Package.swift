@@ -28,13 +28,17 @@ let package = Package(
         // Sources, spans, diagnostics and their catalog, the action descriptor, JSON writing.
         .target(name: "VigieCore", swiftSettings: [.swiftLanguageMode(.v6)]),
         // Text normalization and language detection.
-        .target(name: "VigieText", dependencies: ["VigieCore"]),
+        .target(name: "VigieText", dependencies: ["VigieCore"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // PCRE2 regular expressions with bounded cost.
-        .target(name: "VigieRegex", dependencies: ["VigieCore", "CPCRE2"]),
+        .target(name: "VigieRegex", dependencies: ["VigieCore", "CPCRE2"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // The rule language: lexer, parser, syntax tree, checker → RuleSet.
-        .target(name: "VigieLanguage", dependencies: ["VigieCore", "VigieText", "VigieRegex"]),
+        .target(
+            name: "VigieLanguage", dependencies: ["VigieCore", "VigieText", "VigieRegex"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         // Compile a RuleSet into a program; evaluate comments; decisions, explain, state.
-        .target(name: "VigieEngine", dependencies: ["VigieCore", "VigieText", "VigieRegex", "VigieLanguage"]),
+        .target(
+            name: "VigieEngine", dependencies: ["VigieCore", "VigieText", "VigieRegex", "VigieLanguage"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         // Rule tests (`vigie test`) and backtests (`vigie eval`).
         .target(name: "VigieRuleTests", dependencies: ["VigieCore", "VigieLanguage", "VigieEngine"]),
         // Lint rules and the diagnostic reporters shared by `check` and `lint`.

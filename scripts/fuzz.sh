@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(parser json normalizer template automoderator)
+  targets=(parser json normalizer template automoderator output)
 fi
 
 ./scripts/bootstrap.sh

@@ -95,7 +95,11 @@ struct Run: ParsableCommand {
         runner.state.lateness = parseDuration(lateness) ?? 300
         if let state {
             do {
-                try runner.state.load(from: state)
+                try StateStage.checkWritable(state)
+                let dropped = try runner.state.load(from: state)
+                if !dropped.isEmpty {
+                    Terminal.error("vigie: warning: the state file `\(state)` has \(dropped.count) window\(dropped.count == 1 ? "" : "s") these rules do not have (another rule set, or rules changed since); their events are not used and will not be saved: \(dropped.prefix(5).map { "`\($0)`" }.joined(separator: ", "))\(dropped.count > 5 ? ", …" : "")\n")
+                }
             } catch {
                 Terminal.error("vigie: \(error)\n")
                 throw ExitCode(ExitStatus.usage.rawValue)
@@ -126,7 +130,6 @@ struct Run: ParsableCommand {
         let start = Date()
         let end = runner.run(input: fd, output: 1)
         progress.clear()
-        for s in sources { s.cancel() }
         if let state {
             do {
                 try runner.state.save(to: state)
@@ -137,6 +140,15 @@ struct Run: ParsableCommand {
         }
         if stats { Terminal.error(runner.stats.render(seconds: Date().timeIntervalSince(start)) + "rules version: \(runner.rulesVersion)\n") }
         if profile { Terminal.error(runner.renderProfile(comments: runner.stats.lines)) }
+        // A SIGINT or SIGTERM that came at any time — after the end of input, while standard
+        // output was stalled — ends the process by that signal, as documented. From here on a
+        // new one kills at once (the state is saved); one that came before is acted on below.
+        for sig in [SIGINT, SIGTERM] { signal(sig, SIG_DFL) }
+        for s in sources { s.cancel() }
+        if case .stopped = end {} else if let sig = runner.control.stopRequest, sig > 0 {
+            Terminal.error("vigie: stopped by \(signalName(sig)) after line \(runner.stats.lines)\n")
+            endBySignal(sig)
+        }
         switch end {
         case .endOfInput, .outputClosed:
             return

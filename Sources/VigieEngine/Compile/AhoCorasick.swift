@@ -253,7 +253,6 @@ public final class AhoCorasick: @unchecked Sendable {
             return
         }
         var steps = RawVec<Int64>(capacity: 64)
-        defer { steps.free() }
         let w = walk(text, &steps)
         reportSteps(steps, w, report)
     }
@@ -349,7 +348,7 @@ public final class AhoCorasick: @unchecked Sendable {
     }
 
     /// Reports the patterns of the steps ``walk(_:_:)`` kept, in text order.
-    @inline(__always) package func reportSteps(_ steps: RawVec<Int64>, _ w: Walks, _ report: (Int32, Int) -> Void) {
+    @inline(__always) package func reportSteps(_ steps: borrowing RawVec<Int64>, _ w: Walks, _ report: (Int32, Int) -> Void) {
         for i in 0..<w.count {
             let base = i * w.region
             let start = w.starts[i], skip = w.skips[i]

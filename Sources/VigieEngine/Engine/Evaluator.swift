@@ -119,11 +119,12 @@ public final class Evaluator {
     /// The program's flat graph (as raw pointers) and automaton, read on every comment. The
     /// evaluator holds the program, which holds them; reading them must not touch their
     /// reference counts, which every worker shares (the atomic updates would bounce one cache
-    /// line between cores).
+    /// line between cores): `let` properties of the evaluator are borrowed, not retained, for
+    /// the length of a call.
     package let flat: FlatGraph.View
-    package let automaton: Unmanaged<AhoCorasick>
-    /// The program's regexes, held without reference counting (see `flat`).
-    package let regexes: [Unmanaged<Regex>]
+    package let automaton: AhoCorasick
+    /// The program's regexes (see `flat`).
+    package let regexes: [Regex]
     /// This evaluator's own copy (see `flat`).
     package let statefulReplyRules: [Int32]
     /// Whether each rule has a `reply` action (the others have no template to render).
@@ -187,8 +188,8 @@ public final class Evaluator {
         nodeStamp = buffer(program.nodes.count, 0)
         nodeValue = buffer(program.nodes.count, false)
         flat = program.flat.view
-        automaton = Unmanaged.passUnretained(program.automaton)
-        regexes = program.regexes.map { Unmanaged.passUnretained($0.regex) }
+        automaton = program.automaton
+        regexes = program.regexes.map(\.regex)
         statefulReplyRules = program.statefulReplyRules.map { $0 }
         replies = program.rules.map { r in r.actions.contains { $0.kind == .reply } }
         langs = program.langs.map { String($0) }
@@ -202,11 +203,6 @@ public final class Evaluator {
         ruleStamp.deallocate()
         nodeStamp.deallocate()
         nodeValue.deallocate()
-        hitEnd.free()
-        hitNext.free()
-        fired.free()
-        candidates.free()
-        steps.free()
         for k in textKeys { k.deallocate() }
         textKeys.deallocate()
     }
@@ -422,7 +418,8 @@ public final class Evaluator {
         }
         do {
             let buf = normalizedView.bytes
-            automaton._withUnsafeGuaranteedRef { ac in
+            do {
+                let ac = automaton
                 if ac.isDense, buf.count <= AhoCorasick.walkLimit {
                     let w = ac.walk(buf, &steps)
                     ac.reportSteps(steps, w, hit)
@@ -435,15 +432,18 @@ public final class Evaluator {
 
     // MARK: - Conditions
 
+    /// A node's value, computed once per comment. With a trace, the node's evidence (spans,
+    /// notes) is recorded as the walk passes: the same walk decides with and without a trace.
     package func eval(_ n: Int32) -> Bool {
         let i = Int(n)
         if nodeStamp[i] == serial { return nodeValue[i] }
         let v: Bool
         if trace == nil {
-            v = fast(i)
+            var t: NodeTrace? = nil
+            v = node(i, &t)
         } else {
             var t: NodeTrace? = NodeTrace(value: false)
-            v = compute(n, &t)
+            v = node(i, &t)
             t!.value = v
             trace?.nodes[n] = t
         }
@@ -452,9 +452,11 @@ public final class Evaluator {
         return v
     }
 
-    /// A node's value through the flat graph (no trace): the common nodes without touching
-    /// the enum, the others through ``compute(_:_:)``.
-    package func fast(_ i: Int) -> Bool {
+    /// The one interpreter of the condition graph: the common nodes read the flat graph without
+    /// touching the enum, the others go through ``general(_:_:)``. `t` is nil when nothing is
+    /// traced; the only thing a trace changes is how much evidence is gathered (every occurrence
+    /// instead of the first), never the value.
+    package func node(_ i: Int, _ t: inout NodeTrace?) -> Bool {
         let g = flat
         switch g.kind[i] {
         case .constantFalse: return false
@@ -470,24 +472,32 @@ public final class Evaluator {
         case .not: return !eval(g.first[i])
         case .rule:
             let r = Int(g.first[i])
-            guard anyFired(g.gateFirst[r], g.gateCount[r]) else { return false }
+            guard anyFired(g.gateFirst[r], g.gateCount[r]) else {
+                if t != nil { t!.note = "no term of rule \(program.rules[r].name) appears" }
+                return false
+            }
             return eval(g.ruleCondition[r])
         case .termsAny:
+            if t != nil { return general(i, &t) }
             let s = Int(g.first[i])
             for j in s..<(s + Int(g.count[i])) where occursInText(Int(g.list[j])) { return true }
             return false
         case .termsAll:
+            if t != nil { return general(i, &t) }
             let s = Int(g.first[i])
             for j in s..<(s + Int(g.count[i])) where !occursInText(Int(g.list[j])) { return false }
             return true
         case .regexText:
             let r = Int(g.first[i])
-            guard anyFired(g.prefilterFirst[r], g.prefilterCount[r]) else { return false }
-            var t: NodeTrace? = nil
+            guard anyFired(g.prefilterFirst[r], g.prefilterCount[r]) else {
+                if t != nil, let pre = program.regexes[r].prefilter {
+                    t!.note = "skipped: none of its required words (\(pre.map { String(decoding: program.patterns[Int($0)], as: UTF8.self) }.joined(separator: ", "))) appears"
+                }
+                return false
+            }
             return runRegex(r, on: text, isText: true, &t)
         case .other:
-            var t: NodeTrace? = nil
-            return compute(Int32(i), &t)
+            return general(i, &t)
         }
     }
 
@@ -515,19 +525,14 @@ public final class Evaluator {
         return false
     }
 
-    package func compute(_ n: Int32, _ t: inout NodeTrace?) -> Bool {
-        switch program.nodes[Int(n)] {
-        case .constant(let v): return v
-        case .and(let kids): return kids.allSatisfy { eval($0) }
-        case .or(let kids): return kids.contains { eval($0) }
-        case .not(let k): return !eval(k)
-        case .rule(let r):
-            let rule = program.rules[Int(r)]
-            if let g = rule.gate, !g.contains(where: { patternStamp[Int($0)] == serial }) {
-                t?.note = "no term of rule \(rule.name) appears"
-                return false
-            }
-            return eval(rule.condition)
+    /// The nodes the flat graph does not lay out (terms of fields or with exceptions, `near`,
+    /// `count`, regexes on fields, comparisons, lists, existence), and the terms of the text when
+    /// a trace asks for every occurrence. Called only by ``node(_:_:)``.
+    package func general(_ i: Int, _ t: inout NodeTrace?) -> Bool {
+        switch program.nodes[i] {
+        case .constant, .and, .or, .not, .rule:
+            assertionFailure("node \(i) is laid out in the flat graph")
+            return false
         case .terms(let subject, _, let q, let atoms, let except):
             guard let subj = subjectText(subject, &t) else { return false }
             let excluded = except.isEmpty ? [] : occurrences(atoms: except, subject: subject, subj, limit: 10_000)
@@ -624,7 +629,7 @@ public final class Evaluator {
             return false
         }
         let regex = regexes[index]
-        let r = bytes.withUnsafeBufferPointer { buf in regex._withUnsafeGuaranteedRef { $0.firstMatch(in: buf, scratch: regexScratch) } }
+        let r = bytes.withUnsafeBufferPointer { buf in regex.firstMatch(in: buf, scratch: regexScratch) }
         switch r {
         case .match(let range):
             if t != nil {
@@ -635,12 +640,12 @@ public final class Evaluator {
         case .noMatch: return false
         case .limitExceeded:
             cutoffs += 1
-            let msg = "regex /\(regex.takeUnretainedValue().pattern)/ was cut off by its match limit and counts as not matched"
+            let msg = "regex /\(regex.pattern)/ was cut off by its match limit and counts as not matched"
             if !warnings.contains(msg) { warn(msg) }
             t?.note = msg
             return false
         case .error(let code):
-            warn("regex /\(regex.takeUnretainedValue().pattern)/ failed with PCRE2 error \(code)")
+            warn("regex /\(regex.pattern)/ failed with PCRE2 error \(code)")
             return false
         }
     }

@@ -4,9 +4,11 @@ import VigieRegex
 import VigieLanguage
 /// A growable buffer of plain values (integers, booleans) for scratch space written on every
 /// comment. Unlike an array it has no reference count and no uniqueness check: appending is a
-/// compare and a store. Its owner frees it with ``free()``; copies share the storage, so each
-/// buffer has exactly one owner (an evaluator, one per thread).
-package struct RawVec<Element: BitwiseCopyable> {
+/// compare and a store. It cannot be copied (`~Copyable`): it has exactly one owner (an
+/// evaluator, one per thread) and frees its storage when that owner goes. Indexing is checked in
+/// debug builds only (against the room, not the count: the automaton writes its steps in the
+/// room made by ``tail(room:)`` without counting them in).
+package struct RawVec<Element: BitwiseCopyable>: ~Copyable {
     package private(set) var base: UnsafeMutablePointer<Element>
     package private(set) var count = 0
     package private(set) var capacity: Int
@@ -16,8 +18,7 @@ package struct RawVec<Element: BitwiseCopyable> {
         base = .allocate(capacity: self.capacity)
     }
 
-    /// Releases the storage; the buffer must not be used afterwards.
-    package func free() { base.deallocate() }
+    deinit { base.deallocate() }
 
     @inline(__always) package mutating func append(_ x: Element) {
         if count == capacity { grow(to: capacity * 2) }
@@ -39,14 +40,23 @@ package struct RawVec<Element: BitwiseCopyable> {
     }
 
     /// Counts in `k` elements written at ``tail(room:)``.
-    @inline(__always) package mutating func added(_ k: Int) { count += k }
+    @inline(__always) package mutating func added(_ k: Int) {
+        assert(k >= 0 && count + k <= capacity, "RawVec: \(k) added past the room made")
+        count += k
+    }
 
     /// Forgets the elements, keeping the room.
     @inline(__always) package mutating func removeAll() { count = 0 }
 
     @inline(__always) package subscript(i: Int) -> Element {
-        get { base[i] }
-        nonmutating set { base[i] = newValue }
+        get {
+            assert(i >= 0 && i < capacity, "RawVec index \(i) out of its room 0..<\(capacity)")
+            return base[i]
+        }
+        nonmutating set {
+            assert(i >= 0 && i < capacity, "RawVec index \(i) out of its room 0..<\(capacity)")
+            base[i] = newValue
+        }
     }
 
     /// The elements, valid until the next append.

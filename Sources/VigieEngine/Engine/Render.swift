@@ -88,7 +88,7 @@ extension Evaluator {
     }
 
     /// Makes comment text safe to echo in a public reply: no control or format characters
-    /// (zero-width, bidi), no markup characters, no working mentions (`@everyone`, `@here`,
+    /// (zero-width, bidi), no line or paragraph separators, no invisible fillers, no markup characters, no working mentions (`@everyone`, `@here`,
     /// `@name`: a word joiner, U+2060, follows the `@`), and at most ``maxPlaceholderLength``
     /// characters (word joiners not counted).
     ///
@@ -98,7 +98,13 @@ extension Evaluator {
         var kept = String.UnicodeScalarView()
         for u in s.unicodeScalars {
             let category = u.properties.generalCategory
-            if category == .control || category == .format { continue }
+            // Controls (line breaks among them), format characters (zero-width, bidi), the
+            // Unicode line and paragraph separators, and the invisible fillers (default
+            // ignorable: U+034F, U+115F, U+3164, U+FFA0…), which would make an empty-looking
+            // or multi-line reply.
+            if category == .control || category == .format || category == .lineSeparator || category == .paragraphSeparator
+                || u.properties.isDefaultIgnorableCodePoint
+            { continue }
             switch u {
             case "<", ">", "`", "*", "_", "~", "|", "[", "]": continue
             case "@":

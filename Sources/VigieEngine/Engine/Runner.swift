@@ -210,7 +210,11 @@ package final class Batch: @unchecked Sendable {
 /// answered, every output line is written whole) or hand it new rules, which take over between
 /// two batches with the state carried over; every output line names the rule-set version that
 /// decided it (`rules_version`).
-public final class StreamRunner {
+///
+/// It is `@unchecked Sendable` because its worker and reader threads share it: everything they
+/// share after start-up (the queue, the flags, the current generation) is read and written under
+/// its lock; evaluators are never shared, each worker owns its own.
+public final class StreamRunner: @unchecked Sendable {
     package let options: RunOptions
     @exclusivity(unchecked) package var writer: DecisionWriter
     /// The rules in force at the writer (the state stage's side).
@@ -473,7 +477,8 @@ public final class StreamRunner {
         let start = current
         sh.running = options.jobs + 1
         for _ in 0..<options.jobs {
-            let first = workerEvaluator(start.program)
+            // Handed over to the worker thread, which alone uses it from then on.
+            nonisolated(unsafe) let first = workerEvaluator(start.program)
             let t = Thread { [self] in
                 var ev = first
                 var encoder = DecisionWriter()

@@ -61,7 +61,10 @@ public struct Partial: Sendable {
         if !warnings.isEmpty { warnings.removeAll() }
     }
 
-    /// Sets ``id`` to `bytes` (nil for none), reusing its room.
+    /// Sets ``id`` to `bytes`, the id's raw JSON (nil for none), reusing its room. The id is
+    /// copied to the output line as it was written, so bytes that are not UTF-8 (which JSON
+    /// allows only inside strings, where they make the line invalid for strict parsers) become
+    /// U+FFFD; an id of ASCII bytes, the common case, is only scanned.
     package mutating func setID(_ bytes: UnsafeRawBufferPointer?) {
         guard let bytes else {
             id = nil
@@ -69,7 +72,11 @@ public struct Partial: Sendable {
         }
         if id == nil { id = [] }
         id!.removeAll(keepingCapacity: true)
-        id!.append(contentsOf: bytes)
+        if bytes.contains(where: { $0 >= 0x80 }), String(validating: bytes, as: UTF8.self) == nil {
+            id!.append(contentsOf: String(decoding: bytes, as: UTF8.self).utf8)
+        } else {
+            id!.append(contentsOf: bytes)
+        }
     }
 }
 

@@ -106,11 +106,41 @@ extension StateStage {
         }
     }
 
+    /// Checks, before any input is read, that the state can be saved at `path`: its folder
+    /// exists and a file can be created there. Finding out when saving, after the whole stream,
+    /// would lose the state.
+    public static func checkWritable(_ path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        let dir = folder.isEmpty ? "." : folder
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw StateFileError(description: "cannot save the state to `\(path)`: the folder `\(dir)` does not exist")
+        }
+        let probe = path + ".probe-\(getpid())"
+        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else {
+            throw StateFileError(description: "cannot save the state to `\(path)`: \(String(cString: strerror(errno)))")
+        }
+        close(fd)
+        unlink(probe)
+    }
+
+    /// A time read from a state file: a finite number of epoch seconds before the year 10000,
+    /// as input timestamps must be (``Evaluator/latestTime``).
+    private static func time(_ any: Any?, _ what: String, _ path: String) throws -> Double {
+        guard let t = (any as? NSNumber)?.doubleValue, t.isFinite, abs(t) < Evaluator.latestTime else {
+            throw StateFileError(description: "state file `\(path)`: \(what) is not a time before the year 10000 (\(any.map { "\($0)" } ?? "missing")); move the file away to start with empty state")
+        }
+        return t
+    }
+
     /// Loads a state file written by ``save(to:)``. A missing file is an empty state; a corrupt
-    /// or incompatible one is an error (and is left untouched). Windows that no longer exist in
-    /// the rules are ignored.
-    public func load(from path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else { return }
+    /// or incompatible one, or one with a value out of range (a time that is not a finite number
+    /// before the year 10000), is an error, and the file is left untouched. Windows the rules no
+    /// longer have are not loaded: their names are returned, for the caller to say so.
+    @discardableResult
+    public func load(from path: String) throws -> [String] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw StateFileError(description: "cannot read state file `\(path)`")
         }
@@ -123,24 +153,42 @@ extension StateStage {
         guard version == Self.fileVersion else {
             throw StateFileError(description: "state file `\(path)` has version \(version); this Vigie reads version \(Self.fileVersion)")
         }
-        watermark = root["watermark"] as? Double
-        let saved = root["windows"] as? [String: [String: [[Any]]]] ?? [:]
+        // Everything is read and checked first; the state changes only when all of it is good.
+        let mark: Double? = root["watermark"] == nil || root["watermark"] is NSNull ? nil : try Self.time(root["watermark"], "the watermark", path)
+        guard let saved = (root["windows"] ?? [String: Any]()) as? [String: [String: [[Any]]]] else {
+            throw StateFileError(description: "state file `\(path)`: `windows` is not an object of windows")
+        }
+        var loaded: [Int: [String: Events]] = [:]
         for wi in windows.indices {
             guard let keys = saved[windowName(wi)] else { continue }
+            var w: [String: Events] = [:]
             for (k, events) in keys {
                 var e = Events()
                 for ev in events {
-                    guard ev.count == 2, let t = (ev[0] as? NSNumber)?.doubleValue, let h = (ev[1] as? String).flatMap({ UInt64($0, radix: 16) }) else {
+                    guard ev.count == 2, let h = (ev[1] as? String).flatMap({ UInt64($0, radix: 16) }) else {
                         throw StateFileError(description: "state file `\(path)`: bad event in window `\(windowName(wi))`")
                     }
+                    let t = try Self.time(ev[0], "an event time in window `\(windowName(wi))`", path)
                     e.times.append(t)
                     e.hashes.append(h)
                     e.lastSeen = max(e.lastSeen, t)
                 }
-                windows[wi][k] = e
+                w[k] = e
             }
+            loaded[wi] = w
         }
-        once = (root["once"] as? [String: Double]) ?? [:]
-        cooldowns = (root["cooldowns"] as? [String: Double]) ?? [:]
+        func times(_ key: String) throws -> [String: Double] {
+            guard let any = root[key] else { return [:] }
+            guard let m = any as? [String: Any] else { throw StateFileError(description: "state file `\(path)`: `\(key)` is not an object") }
+            return try m.mapValues { try Self.time($0, "a time in `\(key)`", path) }
+        }
+        let onceTimes = try times("once")
+        let cooldownTimes = try times("cooldowns")
+        watermark = mark
+        for (wi, w) in loaded { windows[wi] = w }
+        once = onceTimes
+        cooldowns = cooldownTimes
+        let known = Set(windows.indices.map(windowName))
+        return saved.keys.filter { !known.contains($0) }.sorted()
     }
 }

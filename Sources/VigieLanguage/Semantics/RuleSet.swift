@@ -83,6 +83,12 @@ public enum RuleSetLoader {
         var sources: [SourceFile] = []
         var early: [Diagnostic] = []
         for p in paths {
+            // Rule files found in a folder are confined to it, as list files are: a link that
+            // leads outside is not read (its first line would show in diagnostics).
+            if isDir.boolValue, !isInside(p, root: path).inside {
+                early.append(Diagnostic("E044", .error, "cannot read `\(p)`: it is a symbolic link to a file outside the rules folder `\(path)`; rule files are read only inside it", help: "copy the file into the rules folder, or point --rules at the folder that holds it"))
+                continue
+            }
             switch readFile(p) {
             case .success(let bytes): sources.append(SourceFile(path: p, bytes: bytes))
             case .failure(let message): early.append(Diagnostic("E044", .error, "cannot read `\(p)`: \(message)"))
@@ -115,14 +121,33 @@ public enum RuleSetLoader {
         case failure(String)
     }
 
+    /// Reads a rule or list file whole. Only regular files are read: a FIFO, a socket or a
+    /// device would block or never end, so it is refused (opened without blocking, then checked
+    /// before any byte is read); so is a file larger than ``maxFileBytes``.
     package static func readFile(_ path: String) -> ReadResult {
-        guard let h = FileHandle(forReadingAtPath: path) else { return .failure("cannot open it") }
-        defer { try? h.close() }
-        let size = (try? h.seekToEnd()) ?? 0
-        if size > UInt64(maxFileBytes) { return .failure("it is larger than \(maxFileBytes >> 20) MiB") }
-        try? h.seek(toOffset: 0)
-        guard let data = try? h.readToEnd() else { return .success([]) }
-        return .success([UInt8](data))
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return .failure("cannot open it: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failure("cannot read it: \(String(cString: strerror(errno)))") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return .failure("it is not a regular file (a FIFO, a socket or a device); only regular files are read") }
+        if st.st_size > off_t(maxFileBytes) { return .failure("it is larger than \(maxFileBytes >> 20) MiB") }
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        var n = 0
+        while n < bytes.count {
+            let r = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + n, $0.count - n) }
+            if r < 0, errno == EINTR { continue }
+            guard r > 0 else { break }
+            n += r
+        }
+        return .success(Array(bytes[..<n]))
+    }
+
+    /// Whether `path`, once symbolic links are followed, is inside `root` (itself resolved).
+    package static func isInside(_ path: String, root: String) -> (inside: Bool, real: String, realRoot: String) {
+        let real = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        let realRoot = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
+        return (real == realRoot || real.hasPrefix(realRoot.hasSuffix("/") ? realRoot : realRoot + "/"), real, realRoot)
     }
 
     /// Resolves a list file path relative to the rule file and checks that it stays inside the
@@ -131,9 +156,8 @@ public enum RuleSetLoader {
         if relative.hasPrefix("/") { return .failure(.absolute) }
         let dir = (ruleFile as NSString).deletingLastPathComponent
         let joined = ((dir.isEmpty ? "." : dir) as NSString).appendingPathComponent(relative)
-        let real = URL(fileURLWithPath: joined).standardizedFileURL.resolvingSymlinksInPath().path
-        let realRoot = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
-        guard real == realRoot || real.hasPrefix(realRoot.hasSuffix("/") ? realRoot : realRoot + "/") else { return .failure(.outside(realRoot)) }
+        let (inside, real, realRoot) = isInside(joined, root: root)
+        guard inside else { return .failure(.outside(realRoot)) }
         return .success(real)
     }
 
