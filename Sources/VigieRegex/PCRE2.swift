@@ -172,6 +172,7 @@ public final class Regex: @unchecked Sendable {
         let base = subject.baseAddress ?? UnsafePointer(scratch.empty)
         pcre2_set_match_limit_8(scratch.context, min(scratch.matchLimit, Regex.matchLimit(forLength: subject.count)))
         scratch.guardState.pointee.entered = 0
+        scratch.guardState.pointee.cpuDeadline = 0
         scratch.guardState.pointee.limit = scratch.timeLimitNanoseconds ?? Regex.timeLimit(forLength: subject.count)
         let rc = pcre2_match_8(code, base, subject.count, from, 0, scratch.matchData, scratch.context)
         if rc >= 0 {
@@ -225,6 +226,16 @@ package struct RegexGuardState {
     var deadline: UInt64 = 0
     /// The time limit of a call, in nanoseconds.
     var limit: UInt64
+    /// Once the wall-clock deadline has passed: when this thread's CPU time must end the call
+    /// (0 until then).
+    var cpuDeadline: UInt64 = 0
+}
+
+/// This thread's CPU time in nanoseconds (a system call: read only once a call is late).
+private func threadCPUNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
 }
 
 /// Monotonic time in nanoseconds.
@@ -245,7 +256,17 @@ private func regexGuard(_ block: UnsafeMutablePointer<pcre2_callout_block_8>?, _
     if entered == 0 {
         state.pointee.deadline = now &+ state.pointee.limit
     } else if now > state.pointee.deadline {
-        return PCRE2_ERROR_CALLOUT
+        // Late by the wall clock, which also counts the time this thread was not running (a
+        // loaded machine): the call is cut off only once it has also spent half its limit of
+        // this thread's own CPU time since. An ordinary regex is never cut off because the
+        // machine is busy, so decisions do not depend on the load; a runaway one costs at most
+        // 1.5 times its limit.
+        let cpu = threadCPUNanoseconds()
+        if state.pointee.cpuDeadline == 0 {
+            state.pointee.cpuDeadline = cpu &+ state.pointee.limit / 2
+        } else if cpu > state.pointee.cpuDeadline {
+            return PCRE2_ERROR_CALLOUT
+        }
     }
     if let stopAt = RegexStop.cutOffTime, now > stopAt { return PCRE2_ERROR_CALLOUT }
     return 0
@@ -257,7 +278,7 @@ private func regexGuard(_ block: UnsafeMutablePointer<pcre2_callout_block_8>?, _
 /// the lines already read are decided as usual; after it, any regex is cut off at its next check
 /// (within 8 start positions), so a stop takes effect whatever the patterns are doing.
 public enum RegexStop {
-    private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
+    nonisolated(unsafe) private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
         let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
         pthread_mutex_init(m, nil)
         return m

@@ -185,6 +185,6 @@ import Testing
             #expect(String(validating: Array(l), as: UTF8.self) != nil, "not UTF-8: \(Array(l))")
             #expect((try? JSONSerialization.jsonObject(with: Data(l))) != nil, "not JSON: \(String(decoding: l, as: UTF8.self))")
         }
-        #expect(String(decoding: lines[0], as: UTF8.self).hasPrefix(#"{"line":1,"id":"\u{FFFD}\u{FFFD}","#))
+        #expect(String(decoding: lines[0], as: UTF8.self).hasPrefix("{\"line\":1,\"id\":\"\u{FFFD}\u{FFFD}\","))
     }
 }
