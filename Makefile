@@ -1,5 +1,5 @@
 # The two commands of the README, plus a few helpers. Each target installs what is missing.
-.PHONY: example test unit build release bench check fuzz sanitize reliability
+.PHONY: example test unit build release bench check fuzz sanitize reliability install uninstall
 
 # Decide on the bundled example stream with every bundled rule pack.
 example: release
@@ -25,6 +25,29 @@ build:
 release:
 	./scripts/bootstrap.sh
 	swift build -c release --product vigie
+
+# Install the release binary as $(PREFIX)/bin/vigie (and, with COMPLETIONS=1, the bash, zsh and fish
+# completions under $(PREFIX)/share), for CI images and servers. `make install PREFIX=$$HOME/.local`
+# needs no root; DESTDIR stages the files for a package. VIGIE_BIN installs an already built binary.
+PREFIX ?= /usr/local
+DESTDIR ?=
+COMPLETIONS ?= 0
+VIGIE_BIN ?= .build/release/vigie
+install: $(if $(filter .build/release/vigie,$(VIGIE_BIN)),release)
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -m 755 "$(VIGIE_BIN)" "$(DESTDIR)$(PREFIX)/bin/vigie"
+	if [ "$(COMPLETIONS)" = 1 ]; then \
+		install -d "$(DESTDIR)$(PREFIX)/share/bash-completion/completions" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions" \
+			"$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d" && \
+		"$(VIGIE_BIN)" --generate-completion-script bash > "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/vigie" && \
+		"$(VIGIE_BIN)" --generate-completion-script zsh > "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_vigie" && \
+		"$(VIGIE_BIN)" --generate-completion-script fish > "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/vigie.fish"; \
+	fi
+
+# Remove what `make install` put under $(PREFIX).
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/vigie" "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/vigie" \
+		"$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_vigie" "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/vigie.fish"
 
 check: build
 	.build/debug/vigie check Rules

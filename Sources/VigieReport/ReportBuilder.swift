@@ -50,6 +50,8 @@ public final class ReportBuilder {
     private var tagScratch: [Int] = []
     private let textPath: [[UInt8]]
     private var nextLine = 1
+    /// Skipped lines that are JSON objects with the text field: comments, not decisions.
+    private var commentLike = 0
 
     /// Creates a builder; `axis` is `.time` when comments will be given with the decisions.
     public init(axis: ReportAxis, options: ReportOptions = ReportOptions()) {
@@ -111,6 +113,7 @@ public final class ReportBuilder {
         }
         guard actionsNode >= 0 || errorCodeNode >= 0 else {
             totals.unreadable += 1
+            if doc.kind(root) == .object, let t = doc.lookup(textPath), doc.kind(t) == .string { commentLike += 1 }
             nextLine += 1
             return
         }
@@ -436,6 +439,16 @@ public final class ReportBuilder {
 
     // MARK: - Result
 
+    /// Whether nothing read was a decision line although lines were read, and what they
+    /// looked like: `(lines, commentLike)` — commentLike when some were JSON objects with the
+    /// text field, as a comments file given in place of the decisions would be. Nil when at
+    /// least one decision line or error record was read (even outside `--since`/`--until`),
+    /// or when nothing was read.
+    public var notDecisions: (lines: Int, commentLike: Bool)? {
+        guard totals.decisions + totals.errors + totals.excluded == 0, totals.unreadable > 0 else { return nil }
+        return (totals.lines, commentLike > 0)
+    }
+
     /// The report of everything added so far.
     public func finish(decisionsPath: String = "", commentsPath: String? = nil) -> Report {
         var r = Report()
@@ -489,7 +502,11 @@ public final class ReportBuilder {
         if axis == .line {
             r.notes.append("Decision lines carry no time: the axis counts lines of the stream. Give the comments file with --comments to see time.")
         }
-        if totals.untimed > 0 {
+        if totals.untimed > 0, first == nil {
+            r.notes.append(
+                "None of the \(ReportFormat.count(totals.untimed)) comment\(totals.untimed == 1 ? "" : "s") has a time (`timestamp` or `created_at`, ISO 8601 or epoch seconds): all are counted, but there is no timeline. Leave out --comments to draw the axis by line of the stream."
+            )
+        } else if totals.untimed > 0 {
             r.notes.append("\(totals.untimed) line\(totals.untimed == 1 ? "" : "s") came before the first timestamp: counted, but not drawn on the time axis.")
         }
         if totals.withoutComment > 0 {

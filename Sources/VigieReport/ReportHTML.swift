@@ -160,10 +160,10 @@ public enum ReportHTML {
         // Latest escalations.
         if !r.recentEscalations.isEmpty {
             p +=
-                #"<section id="escalation-list"><h2>Latest escalations</h2><div class="scroll"><table class="list"><thead><tr><th>When</th><th>Rule</th><th>Team</th><th>Severity</th><th>Comment</th></tr></thead><tbody>"#
+                #"<section id="escalation-list"><h2>Latest escalations</h2><div class="scroll"><table class="list"><colgroup><col class="c-when"><col class="c-rule"><col class="c-team"><col class="c-sev"><col></colgroup><thead><tr><th>When</th><th>Rule</th><th>Team</th><th>Severity</th><th>Comment</th></tr></thead><tbody>"#
             for e in r.recentEscalations.reversed() {
                 p +=
-                    "<tr><td class=\"when\">\(h(when(r.axis, line: e.line, time: e.time)))\(e.id.map { "<br><span class=\"muted\">\(h($0))</span>" } ?? "")</td>"
+                    "<tr><td class=\"when\">\(h(when(r.axis, line: e.line, time: e.time)))\(e.id.map { "<br><span class=\"muted id\">\(h($0))</span>" } ?? "")</td>"
                 p += "<td>\(h(e.rule))\(e.count.map { c in " <span class=\"muted\">(\(c) in \(h(e.window ?? "")))</span>" } ?? "")</td>"
                 p +=
                     "<td>\(h(e.team))</td><td>\(severityBadge(e.severity))</td><td class=\"text\">\(e.text.map(h) ?? "<span class=\"muted\">no text</span>")</td></tr>"
@@ -233,7 +233,7 @@ public enum ReportHTML {
         let plotH = H - top - bottom
         let xs = XScale(tl: tl, left: l, width: W - l - rt)
         var s = svgOpen("chart-actions", W, H, "Actions per \(ReportFormat.widthName(tl))")
-        guard !tl.buckets.isEmpty else { return s + empty(W, H, "No comment in this range.") + "</svg>" }
+        guard !tl.buckets.isEmpty else { return s + empty(W, H, ReportFormat.noTimeline(r).map { $0 + "." } ?? "No comment in this range.") + "</svg>" }
         let maxV = tl.buckets.map { max($0.comments, $0.actionTotal) }.max() ?? 0
         let (yMax, ticks) = niceTicks(Double(maxV))
         func y(_ v: Double) -> Double { top + plotH - v / yMax * plotH }
@@ -276,7 +276,7 @@ public enum ReportHTML {
         let plotH = H - top - bottom
         let xs = XScale(tl: tl, left: l, width: W - l - rt)
         var s = svgOpen("chart-tags", W, H, "Comments per tag per \(ReportFormat.widthName(tl))")
-        guard shown > 0, !tl.buckets.isEmpty else { return s + empty(W, H, "No tagged comment in this range.") + "</svg>" }
+        guard shown > 0, !tl.buckets.isEmpty else { return s + empty(W, H, ReportFormat.noTimeline(r).map { $0 + "." } ?? "No tagged comment in this range.") + "</svg>" }
         var maxV = 0
         for b in tl.buckets { for k in 0..<shown { maxV = max(maxV, b.tags[k] ?? 0) } }
         let (yMax, ticks) = niceTicks(Double(maxV))
@@ -410,10 +410,10 @@ public enum ReportHTML {
             if tl.axis == .line {
                 s += #"<text class="lbl" x="\#(f(x))" y="\#(f(baseY + 19))" text-anchor="\#(anchor)">\#(ReportFormat.count(Int(v)))</text>"#
             } else if tl.width >= 86400 || perDay > 0 {
-                s += #"<text class="lbl" x="\#(f(x))" y="\#(f(baseY + 19))" text-anchor="\#(anchor)">\#(ReportFormat.day(v))</text>"#
+                s += #"<text class="lbl" x="\#(f(x))" y="\#(f(baseY + 19))" text-anchor="\#(anchor)">\#(ReportFormat.day(v, year: tl.spansYears))</text>"#
             } else {
                 s += #"<text class="lbl" x="\#(f(x))" y="\#(f(baseY + 19))" text-anchor="\#(anchor)">\#(ReportFormat.clock(v, seconds: tl.width < 60))</text>"#
-                let d = ReportFormat.day(v)
+                let d = ReportFormat.day(v, year: tl.spansYears)
                 if d != lastDay {
                     s += #"<text class="lbl day" x="\#(f(x))" y="\#(f(baseY + 35))" text-anchor="\#(anchor)">\#(d)</text>"#
                     lastDay = d
@@ -439,8 +439,11 @@ public enum ReportHTML {
         switch tl.axis {
         case .line: return tl.width == 1 ? "line \(ReportFormat.count(Int(a)))" : "lines \(ReportFormat.count(Int(a)))–\(ReportFormat.count(Int(b) - 1))"
         case .time:
-            if tl.width >= 86400 { return tl.width == 86400 ? ReportFormat.day(a) : ReportFormat.day(a) + " – " + ReportFormat.day(b - 1) }
-            return ReportFormat.day(a) + " " + ReportFormat.clock(a, seconds: tl.width < 60) + "–" + ReportFormat.clock(b, seconds: tl.width < 60) + " UTC"
+            let year = tl.spansYears
+            if tl.width >= 86400 {
+                return tl.width == 86400 ? ReportFormat.day(a, year: year) : ReportFormat.day(a, year: year) + " – " + ReportFormat.day(b - 1, year: year)
+            }
+            return ReportFormat.day(a, year: year) + " " + ReportFormat.clock(a, seconds: tl.width < 60) + "–" + ReportFormat.clock(b, seconds: tl.width < 60) + " UTC"
         }
     }
 
@@ -555,10 +558,13 @@ public enum ReportHTML {
         table{border-collapse:collapse;width:100%;font-size:14px}
         th{text-align:left;font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
         th,td{padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+        td{overflow-wrap:anywhere}
         td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         td.when,table.crises td:last-child{white-space:nowrap;font-size:13px}
         td.text{min-width:220px;overflow-wrap:anywhere}
-        td.wrap{overflow-wrap:break-word;font-size:13px}
+        td.wrap{font-size:13px}
+        table.list{table-layout:fixed;min-width:600px}
+        table.list .id{white-space:normal}.c-when{width:14em}.c-rule{width:20%}.c-team{width:13%}.c-sev{width:7.5em}
         .sev{display:inline-block;padding:1px 8px;border-radius:999px;font-size:12px;font-weight:600;background:var(--grid)}
         .sev.critical{background:var(--crisis);color:#fff}.sev.high{background:#f79009;color:#fff}
         .terms{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:12px 20px}

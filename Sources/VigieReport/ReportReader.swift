@@ -21,6 +21,30 @@ public struct ReportFileError: Error, CustomStringConvertible {
     public var description: String { "cannot open `\(path)`: \(reason)" }
 }
 
+/// A file given to `vigie report` as decisions in which no line is a decision line.
+public struct ReportInputError: Error, CustomStringConvertible {
+    /// The path given (`-` for standard input).
+    public var path: String
+    /// Lines read.
+    public var lines: Int
+    /// Whether the lines look like comments (JSON objects with the text field).
+    public var commentLike: Bool
+    /// The text field looked for.
+    public var textField: String
+
+    public var description: String {
+        let name = path == "-" ? "standard input" : "`\(path)`"
+        let input = path == "-" ? "comments.jsonl" : path
+        let lines = "\(ReportFormat.count(lines)) line\(lines == 1 ? "" : "s")"
+        if commentLike {
+            return
+                "\(name) looks like a file of comments (lines with `\(textField)`), not decisions written by `vigie run` (\(lines), none with `actions` or `error_code`); run `vigie run --rules RULES --input \(input) > decisions.jsonl` first, then `vigie report decisions.jsonl --comments \(input) -o report.html`"
+        }
+        return
+            "\(name) has no decision line (\(lines), none a JSON object with `actions` or `error_code`): give the file written by `vigie run --rules RULES --input COMMENTS > decisions.jsonl`"
+    }
+}
+
 /// The comments file read in step with the decisions: it hands out the line of a given number,
 /// reading forward only (decision lines come in input order).
 package final class CommentCursor {
@@ -52,7 +76,9 @@ package final class CommentCursor {
 extension Report {
     /// Reads a decisions file (`-` for standard input) and the comments file it was made from
     /// (for time and texts), and builds the report in one pass. `progress` is called about
-    /// every 64,000 lines.
+    /// every 64,000 lines. Throws ``ReportFileError`` when a file cannot be opened, and
+    /// ``ReportInputError`` when lines were read and none is a decision line (a comments file
+    /// given in place of the decisions, say).
     public static func build(
         decisions: String, comments: String?, options: ReportOptions = ReportOptions(),
         progress: ((ReportProgress) -> Void)? = nil
@@ -86,6 +112,9 @@ extension Report {
             if n & 0xFFFF == 0, let progress { progress(ReportProgress(bytesRead: reader.bytesRead, totalBytes: total, lines: n)) }
         }
         progress?(ReportProgress(bytesRead: reader.bytesRead, totalBytes: total, lines: n))
+        if let (lines, commentLike) = builder.notDecisions {
+            throw ReportInputError(path: decisions, lines: lines, commentLike: commentLike, textField: options.textField)
+        }
         return builder.finish(decisionsPath: decisions, commentsPath: comments)
     }
 }

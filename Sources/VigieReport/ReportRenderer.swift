@@ -12,9 +12,11 @@ public enum ReportRenderer {
     public static func text(_ r: Report, color: Bool = false, maxBuckets: Int = 36) -> String {
         func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         func bold(_ s: String) -> String { paint(s, "1") }
+        // Every name below comes from the files read: shown with its control characters escaped.
+        func safe(_ s: String) -> String { Terminal.printable(s) }
         let t = r.totals
-        var out = bold("Vigie report") + ": \(r.decisionsPath)"
-        if let c = r.commentsPath { out += ", comments from \(c)" }
+        var out = bold("Vigie report") + ": \(safe(r.decisionsPath))"
+        if let c = r.commentsPath { out += ", comments from \(safe(c))" }
         out += "\n"
         out += ReportFormat.rangeLine(r) + "\n"
         out +=
@@ -26,7 +28,7 @@ public enum ReportRenderer {
         out += "  comments with an action  \(ReportFormat.count(t.acted)) (\(ReportFormat.percent(t.acted, t.decisions)))\n"
         out += "  " + ActionKind.applied.map { "\($0.keyword) \(ReportFormat.count(t[$0]))" }.joined(separator: " · ") + "\n"
         if !r.shadowActions.isEmpty {
-            out += "  shadow rules would have: " + r.shadowActions.map { "\($0.0) \(ReportFormat.count($0.1))" }.joined(separator: " · ") + "\n"
+            out += "  shadow rules would have: " + r.shadowActions.map { "\(safe($0.0)) \(ReportFormat.count($0.1))" }.joined(separator: " · ") + "\n"
         }
         out += "  actions dropped by precedence or cooldowns \(ReportFormat.count(t.dropped)) · warnings \(ReportFormat.count(t.warnings))\n\n"
 
@@ -66,12 +68,13 @@ public enum ReportRenderer {
         if !r.rules.isEmpty {
             out += bold("Top rules") + " (comments matched)\n"
             let rows = r.rules.prefix(10)
-            let nameWidth = min(32, rows.map(\.name.count).max() ?? 0)
+            let names = rows.map { safe($0.name) }
+            let nameWidth = min(32, names.map(\.count).max() ?? 0)
             let top = max(1, rows.first?.hits ?? 1)
-            for rule in rows {
+            for (rule, ruleName) in zip(rows, names) {
                 let name =
-                    rule.name.count > nameWidth
-                    ? String(rule.name.prefix(nameWidth - 1)) + "…" : rule.name + String(repeating: " ", count: nameWidth - rule.name.count)
+                    ruleName.count > nameWidth
+                    ? String(ruleName.prefix(nameWidth - 1)) + "…" : ruleName + String(repeating: " ", count: nameWidth - ruleName.count)
                 let bar = String(repeating: "■", count: max(1, Int((Double(rule.hits) / Double(top) * 24).rounded())))
                 let what = rule.mainAction.map { $0.keyword } ?? (rule.shadow > 0 ? "shadow" : "tag only")
                 out += "  \(name)  \(bar) \(ReportFormat.count(rule.hits))  \(what)\n"
@@ -82,13 +85,14 @@ public enum ReportRenderer {
 
         if !r.tags.isEmpty {
             out += bold("Tags") + "\n"
-            let nameWidth = min(24, r.tags.prefix(10).map(\.name.count).max() ?? 0)
-            for tag in r.tags.prefix(10) {
+            let names = r.tags.prefix(10).map { safe($0.name) }
+            let nameWidth = min(24, names.map(\.count).max() ?? 0)
+            for (tag, tagName) in zip(r.tags.prefix(10), names) {
                 let name =
-                    tag.name.count > nameWidth
-                    ? String(tag.name.prefix(nameWidth - 1)) + "…" : tag.name + String(repeating: " ", count: nameWidth - tag.name.count)
+                    tagName.count > nameWidth
+                    ? String(tagName.prefix(nameWidth - 1)) + "…" : tagName + String(repeating: " ", count: nameWidth - tagName.count)
                 out += "  \(name)  \(ReportFormat.count(tag.count))"
-                if !tag.terms.isEmpty { out += "  " + tag.terms.prefix(6).map(\.0).joined(separator: ", ") }
+                if !tag.terms.isEmpty { out += "  " + tag.terms.prefix(6).map { safe($0.0) }.joined(separator: ", ") }
                 out += "\n"
             }
             out += "\n"
@@ -96,17 +100,18 @@ public enum ReportRenderer {
 
         out += bold("Escalations") + "\n"
         if r.escalationGroups.isEmpty { out += "  none\n" }
-        let teamWidth = r.escalationGroups.map(\.team.count).max() ?? 0
+        let teamWidth = r.escalationGroups.map { safe($0.team).count }.max() ?? 0
         for g in r.escalationGroups {
-            let sev = g.severity + String(repeating: " ", count: max(0, 8 - g.severity.count))
-            let team = g.team + String(repeating: " ", count: teamWidth - g.team.count)
+            let severity = safe(g.severity), teamName = safe(g.team)
+            let sev = severity + String(repeating: " ", count: max(0, 8 - severity.count))
+            let team = teamName + String(repeating: " ", count: teamWidth - teamName.count)
             out +=
-                "  \(paint(sev, g.severity == "critical" ? "1;31" : g.severity == "high" ? "31" : "0"))  \(team)  \(ReportFormat.count(g.count))  \(g.rules.joined(separator: ", "))\n"
+                "  \(paint(sev, g.severity == "critical" ? "1;31" : g.severity == "high" ? "31" : "0"))  \(team)  \(ReportFormat.count(g.count))  \(g.rules.map(safe).joined(separator: ", "))\n"
         }
         if !r.crises.isEmpty {
             out += bold("Crisis windows") + "\n"
             for c in r.crises.prefix(20) {
-                out += "  \(c.rule): escalate \(c.team) \(c.severity), \(c.count) in \(c.window), \(ReportFormat.span(r.axis, c.start, c.end))"
+                out += "  \(safe(c.rule)): escalate \(safe(c.team)) \(safe(c.severity)), \(c.count) in \(safe(c.window)), \(ReportFormat.span(r.axis, c.start, c.end))"
                 if c.escalations > 1 { out += " (\(c.escalations) escalations)" }
                 out += "\n"
             }
@@ -116,9 +121,9 @@ public enum ReportRenderer {
         out += "\n"
 
         if !r.errorCodes.isEmpty {
-            out += bold("Error records") + ": " + r.errorCodes.map { "\($0.0) \(ReportFormat.count($0.1))" }.joined(separator: " · ") + "\n"
+            out += bold("Error records") + ": " + r.errorCodes.map { "\(safe($0.0)) \(ReportFormat.count($0.1))" }.joined(separator: " · ") + "\n"
         }
-        for n in r.notes { out += "note: \(n)\n" }
+        for n in r.notes { out += "note: \(safe(n))\n" }
         return out
     }
 
@@ -334,10 +339,10 @@ package enum ReportFormat {
         return "\(c.day) \(months[c.month - 1]) \(c.year) \(two(c.hour)):\(two(c.minute))"
     }
 
-    /// `14 Mar`.
-    package static func day(_ t: Double) -> String {
+    /// `14 Mar`, or `14 Mar 2025` with `year` (an axis that covers several years).
+    package static func day(_ t: Double, year: Bool = false) -> String {
         let c = civil(t)
-        return "\(c.day) \(months[c.month - 1])"
+        return "\(c.day) \(months[c.month - 1])" + (year ? " \(c.year)" : "")
     }
 
     /// `08:00`, or `08:00:30` when the seconds matter.
@@ -362,8 +367,8 @@ package enum ReportFormat {
     package static func bucketLabel(_ tl: ReportTimeline, _ i: Int) -> String {
         let x = tl.start(of: i)
         if tl.axis == .line { return "line \(count(Int(x)))" }
-        if tl.width >= 86400 { return day(x) }
-        return day(x) + " " + clock(x, seconds: tl.width < 60)
+        if tl.width >= 86400 { return day(x, year: tl.spansYears) }
+        return day(x, year: tl.spansYears) + " " + clock(x, seconds: tl.width < 60)
     }
 
     /// `hour`, `15 minutes`, `100 lines`.
@@ -388,6 +393,8 @@ package enum ReportFormat {
             } else {
                 s = "lines \(count(Int(a))) – \(count(Int(b))) (no timestamps: give --comments to see time)"
             }
+        } else if let none = noTimeline(r) {
+            s = none
         } else {
             s = "no comments in range"
         }
@@ -395,6 +402,14 @@ package enum ReportFormat {
             s += " · range " + (r.since.map { dateTime($0) } ?? "…") + " to " + (r.until.map { dateTime($0) } ?? "…")
         }
         return s
+    }
+
+    /// `8,022 comments, none with a time: no timeline` when comments were counted on a time
+    /// axis and none of them had a time; nil otherwise.
+    package static func noTimeline(_ r: Report) -> String? {
+        guard r.axis == .time, r.first == nil, r.totals.untimed > 0 else { return nil }
+        let n = r.totals.decisions + r.totals.errors
+        return "\(count(n)) comment\(n == 1 ? "" : "s"), none with a time: no timeline"
     }
 
     /// `1,234,567`.

@@ -58,6 +58,11 @@ public struct ReportTimeline: Sendable {
 
     /// Where the axis ends (the end of the last bucket).
     public var end: Double { start(of: buckets.count) }
+
+    /// Whether a time axis covers more than one calendar year (UTC): dates then show the year.
+    public var spansYears: Bool {
+        axis == .time && !buckets.isEmpty && ReportFormat.civil(start).year != ReportFormat.civil(end - 1).year
+    }
 }
 
 /// A series of buckets that stays bounded in a single pass: when the span would need more than

@@ -7,32 +7,35 @@ public enum TestReportRenderer {
     /// coverage; then the closing line `N passed, N failed[, N todo]`.
     public static func text(_ r: RuleTestReport, verbose: Bool = false, color: Bool = false) -> String {
         func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        // Names, texts and traces come from the rule and test files: control characters escaped.
+        func safe(_ s: String) -> String { Terminal.printable(s) }
         var out = ""
         for res in r.results {
-            let where_ = "\(res.test.path):\(res.test.line)"
+            let where_ = "\(safe(res.test.path)):\(res.test.line)"
+            let name = safe(res.test.name)
             switch res.status {
             case .passed:
-                if verbose { out += "\(paint("PASS", "32")) \(where_)  \(res.test.name)\n" }
+                if verbose { out += "\(paint("PASS", "32")) \(where_)  \(name)\n" }
             case .todo:
-                out += "\(paint("TODO", "33")) \(where_)  \(res.test.name)\(res.problems.isEmpty ? " (now passes: remove `todo`)" : "")\n"
+                out += "\(paint("TODO", "33")) \(where_)  \(name)\(res.problems.isEmpty ? " (now passes: remove `todo`)" : "")\n"
             case .failed:
-                out += "\(paint("FAIL", "1;31")) \(where_)  \(res.test.name)\n"
-                out += "    expected: \(res.expected)\n"
-                out += "    actual:   \(res.actual)\n"
+                out += "\(paint("FAIL", "1;31")) \(where_)  \(name)\n"
+                out += "    expected: \(safe(res.expected))\n"
+                out += "    actual:   \(safe(res.actual))\n"
                 for p in res.problems {
                     let c = p.hasPrefix("-") ? "31" : "32"
-                    out += "      \(paint(p, c))\n"
+                    out += "      \(paint(safe(p), c))\n"
                 }
                 if !res.trace.isEmpty {
                     out += "    trace:\n"
-                    for l in res.trace.split(separator: "\n", omittingEmptySubsequences: false) where !l.isEmpty { out += "      \(l)\n" }
+                    for l in res.trace.split(separator: "\n", omittingEmptySubsequences: false) where !l.isEmpty { out += "      \(safe(String(l)))\n" }
                 }
                 out += "\n"
             }
         }
         out += String(format: "coverage: %d of %d rules exercised (%.0f%%)\n", r.exercised.count, r.rules.count, r.coverage)
-        if !r.unexercised.isEmpty { out += "  rules no test exercises: \(r.unexercised.joined(separator: ", "))\n" }
-        if !r.neverAsserted.isEmpty { out += "  actions no test asserts: \(r.neverAsserted.joined(separator: ", "))\n" }
+        if !r.unexercised.isEmpty { out += "  rules no test exercises: \(r.unexercised.map(safe).joined(separator: ", "))\n" }
+        if !r.neverAsserted.isEmpty { out += "  actions no test asserts: \(r.neverAsserted.map(safe).joined(separator: ", "))\n" }
         var summary = "\(r.passed) passed, \(r.failed) failed"
         if r.todo > 0 { summary += ", \(r.todo) todo" }
         out += summary + "\n"

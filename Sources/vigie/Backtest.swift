@@ -42,14 +42,21 @@ struct Eval: ParsableCommand {
             Terminal.error("vigie: cannot read `\(corpus)`\n")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
-        Terminal.out(format == .text ? BacktestRenderer.text(report) : BacktestRenderer.json(report))
+        Terminal.out(format == .text ? Terminal.printable(BacktestRenderer.text(report), keepingLineBreaks: true) : BacktestRenderer.json(report))
     }
 }
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare two versions of a rule set on a corpus: which comments change decision, grouped by rule.",
-        discussion: "Example: vigie diff --rules old/ --rules Rules/example --corpus comments.jsonl")
+        discussion: """
+            Exit codes: 0 the comparison ran (with --fail-on-change: and no decision changed); 1 with \
+            --fail-on-change, at least one comment changes decision; 2 rules that do not compile, a corpus \
+            that cannot be read, bad options.
+
+            Example, to gate a pull request (old rules from the main branch, new ones from the pull request):
+              vigie diff --rules main/Rules --rules Rules --corpus c.jsonl --fail-on-change
+            """)
 
     @Option(name: .long, help: "The old rules, then the new rules (give --rules twice).")
     var rules: [String]
@@ -62,6 +69,9 @@ struct Diff: ParsableCommand {
 
     @Option(name: .long, help: "Output format: text or json.")
     var format: Check.Format = .text
+
+    @Flag(name: .customLong("fail-on-change"), help: "Exit 1 when at least one comment changes decision (to gate a pull request).")
+    var failOnChange = false
 
     func validate() throws {
         guard rules.count == 2 else { throw ValidationError("give --rules twice: the old version, then the new one") }
@@ -80,6 +90,7 @@ struct Diff: ParsableCommand {
             Terminal.error("vigie: cannot read `\(corpus)`\n")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
-        Terminal.out(format == .text ? BacktestRenderer.text(report) : BacktestRenderer.json(report))
+        Terminal.out(format == .text ? Terminal.printable(BacktestRenderer.text(report), keepingLineBreaks: true) : BacktestRenderer.json(report))
+        if failOnChange, !report.changes.isEmpty { throw ExitCode(ExitStatus.findings.rawValue) }
     }
 }

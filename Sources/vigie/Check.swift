@@ -21,6 +21,10 @@ struct Check: ParsableCommand {
 
             Exit codes: 0 the rules compile (warnings allowed); 2 at least one error, a missing \
             path, a usage error.
+
+            Examples:
+              vigie check Rules
+              vigie check Rules --format json > diagnostics.json
             """)
 
     @Argument(help: "A rule file or a folder of .vigie files.")
@@ -31,7 +35,7 @@ struct Check: ParsableCommand {
 
     /// The `--format` of the commands whose only formats are text and json (`test`, `eval`,
     /// `diff`, `bench`); `check` itself takes any reporter name.
-    enum Format: String, ExpressibleByArgument { case text, json }
+    enum Format: String, CaseIterable, ExpressibleByArgument { case text, json }
 
     /// Checks the format here, so that a bad one exits 2 like every other usage error.
     func validate() throws {

@@ -12,7 +12,15 @@ import VigieRuleTests
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show why a comment gets its decision: normalized text, every rule's conditions, matched spans, precedence.")
+        abstract: "Show why a comment gets its decision: normalized text, every rule's conditions, matched spans, precedence.",
+        discussion: """
+            Exit codes: 0 the explanation was printed; 2 the rules do not compile, or the comment is not usable.
+
+            Examples:
+              vigie explain --rules Rules/example "Mon colis est toujours en retard"
+              vigie explain --rules Rules --matched-only --lang fr "Quel idiot"
+              echo '{"text": "Promo ici", "lang": "fr"}' | vigie explain --rules Rules
+            """)
 
     @OptionGroup var options: RulesOptions
 
@@ -21,6 +29,9 @@ struct Explain: ParsableCommand {
 
     @Option(name: .long, help: "The comment's language, when giving plain text.")
     var lang: String?
+
+    @Flag(name: .customLong("matched-only"), help: "Show only the rules whose condition held, with their conditions.")
+    var matchedOnly = false
 
     func run() throws {
         let (_, program) = RuleCompilation.load(options.rules)
@@ -42,7 +53,8 @@ struct Explain: ParsableCommand {
             Terminal.error("vigie: \(message)\n")
             throw ExitCode(ExitStatus.usage.rawValue)
         case .decision(let d):
-            Terminal.out(Explainer(evaluator: evaluator, decision: d, trace: trace).text())
+            let text = Explainer(evaluator: evaluator, decision: d, trace: trace).text(matchedOnly: matchedOnly)
+            Terminal.out(Terminal.printable(text, keepingLineBreaks: true))
         }
     }
 }

@@ -22,9 +22,13 @@ struct Lint: ParsableCommand {
             vigie-lint.json (or .vigie-lint.json) at the rules root sets levels or turns rules \
             off: {"rules": {"regex/no-literal": "off", "term/short-substring": "error"}}.
 
-            Exit codes: 0 no finding at or above --fail-level; 1 at least one (compile errors are \
-            findings of severity error, so rules that do not compile exit 1); 2 usage error, \
-            missing path, bad configuration file.
+            Exit codes: 0 no finding at or above --fail-level (the text format then says `no findings`); \
+            1 at least one; 2 rules that do not compile (their errors are reported like the other \
+            findings), usage error, missing path, bad configuration file.
+
+            Examples:
+              vigie lint Rules
+              vigie lint Rules --format github --fail-level warning
             """)
 
     @Argument(help: "Rule files or folders of .vigie files, each linted as one rule set.")
@@ -33,7 +37,9 @@ struct Lint: ParsableCommand {
     @Option(name: .long, help: "Output format: text, json, sarif or github.", completion: .list(Reporters.all.map { $0.identifier }))
     var format: String = "text"
 
-    @Option(name: .customLong("fail-level"), help: "Exit 1 when a finding has this severity or a higher one: error, warning or info.")
+    @Option(
+        name: .customLong("fail-level"), help: "Exit 1 when a finding has this severity or a higher one: error, warning or info.",
+        completion: .list(["error", "warning", "info"]))
     var failLevel: String = "error"
 
     /// Checks the option values here, so that a bad one exits 2 like every other usage error of lint.
@@ -88,6 +94,7 @@ struct Lint: ParsableCommand {
             }
         }
         var findings: [Diagnostic] = []
+        var compileErrors = false
         for path in paths.isEmpty ? ["Rules"] : paths {
             guard FileManager.default.fileExists(atPath: path) else {
                 Terminal.error("vigie: cannot read `\(path)`: no such file or folder\n")
@@ -109,12 +116,18 @@ struct Lint: ParsableCommand {
                     throw ExitCode(ExitStatus.usage.rawValue)
                 }
             }
+            compileErrors = compileErrors || ruleSet.hasErrors
             findings += Linter.lint(ruleSet, options: LintOptions(configuration: configuration, requireTests: requireTests))
         }
         findings = Reporters.relativize(findings, to: FileManager.default.currentDirectoryPath)
         let reporter = Reporters.reporter(named: format)!
         let context = ReportContext(toolVersion: Vigie.configuration.version, color: format == "text" && Terminal.wantsColor(1))
-        Terminal.out(reporter.report(findings, context: context))
+        if findings.isEmpty, format == TextReporter.identifier {
+            Terminal.out("no findings\n")
+        } else {
+            Terminal.out(reporter.report(findings, context: context))
+        }
+        if compileErrors { throw ExitCode(ExitStatus.usage.rawValue) }
         let threshold = Severity(rawValue: failLevel)!
         if findings.contains(where: { $0.severity >= threshold }) { throw ExitCode(ExitStatus.findings.rawValue) }
     }

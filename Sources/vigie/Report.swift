@@ -17,12 +17,14 @@ struct Report: ParsableCommand {
             Reads the decision lines written by `vigie run`. With --comments (the stream the decisions were made \
             from), the charts use the comments' timestamps and the page shows their text; without it, the axis \
             counts lines. The HTML page loads nothing from the network. Progress goes to standard error when it \
-            is a terminal. Exit codes: 0 the report was written, 2 a file cannot be read or written, or bad options.
-            Example: vigie run --rules Rules/example --input Rules/example/comments.jsonl > decisions.jsonl
-                     vigie report decisions.jsonl --comments Rules/example/comments.jsonl -o report.html
+            is a terminal. Exit codes: 0 the report was written, 2 a file cannot be read or written, the decisions file holds no decision line (a comments file given in its place, say), or bad options.
+
+            Example, from the bundled example stream:
+              vigie run --rules Rules --input Rules/example/comments.jsonl > d.jsonl
+              vigie report d.jsonl --comments Rules/example/comments.jsonl -o report.html
             """)
 
-    enum Format: String, ExpressibleByArgument { case html, text, json }
+    enum Format: String, CaseIterable, ExpressibleByArgument { case html, text, json }
 
     @Argument(help: "The decisions file (JSON lines written by `vigie run`), or - for standard input.")
     var decisions: String

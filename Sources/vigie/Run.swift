@@ -26,6 +26,11 @@ struct Run: ParsableCommand {
             Exit codes: 0 the stream was processed (bad lines get error records), or the reader of the output \
             closed it (`vigie run | head`); 2 the rules do not compile, or the input, the output or the state file \
             cannot be used (a write error such as a full disk is reported on standard error).
+
+            Examples:
+              vigie run --rules Rules --input comments.jsonl > decisions.jsonl
+              tail -f comments.jsonl | vigie run --rules Rules --state vigie.state
+              vigie run --rules Rules/example --input Rules/example/comments.jsonl --stats
             """)
 
     @OptionGroup var options: RulesOptions
@@ -52,7 +57,12 @@ struct Run: ParsableCommand {
     var regexTime: Int = 100
 
     @Option(name: .long, help: "Worker threads (default: the cores available).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
+
+    /// Words given without an option name (`vigie run Rules`): refused in `validate()` with the
+    /// command line that was meant.
+    @Argument(help: .hidden)
+    var stray: [String] = []
 
     @Option(name: .long, help: "Load window and cooldown state from this file at start, save it there periodically and at exit.")
     var state: String?
@@ -67,8 +77,19 @@ struct Run: ParsableCommand {
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be positive") }
         guard regexBudget >= 0 else { throw ValidationError("--regex-budget must be 0 or more") }
         guard regexTime >= 0 else { throw ValidationError("--regex-time must be 0 or more") }
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let word = stray.first { throw ValidationError(Self.strayMessage(word)) }
         guard parseDuration(lateness) != nil else { throw ValidationError("--lateness takes a duration such as 5m or 30s") }
+    }
+
+    /// What to say for a word given without an option name: the rules (a `.vigie` file or a
+    /// folder) go with --rules, a comments file with --input.
+    static func strayMessage(_ word: String) -> String {
+        var isDir: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: word, isDirectory: &isDir)
+        let isRules = isDir.boolValue || word.hasSuffix(".vigie") || !exists && !word.contains(".")
+        let option = isRules ? "--rules" : "--input"
+        return "`vigie run` takes no argument without an option name (`\(word)`): did you mean `vigie run \(option) \(word)`?"
     }
 
     func run() throws {
@@ -89,7 +110,7 @@ struct Run: ParsableCommand {
         o.explain = explain
         o.maxLineBytes = maxLineBytes
         o.budget = RegexBudget(maxCutoffs: regexBudget, milliseconds: regexTime)
-        o.jobs = jobs
+        o.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         o.profile = profile
         let runner = StreamRunner(program: program, options: o)
         runner.state.lateness = parseDuration(lateness) ?? 300

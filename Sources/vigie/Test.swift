@@ -12,7 +12,14 @@ import VigieRuleTests
 struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the tests of a rule set: test blocks, rule examples and *.tests.jsonl files.",
-        discussion: "Exit codes: 0 all passed, 1 a test failed or coverage is below --coverage-min, 2 the rules do not compile.")
+        discussion: """
+            Exit codes: 0 all passed, 1 a test failed or coverage is below --coverage-min, 2 the rules do not compile.
+
+            Examples:
+              vigie test Rules
+              vigie test Rules/example --filter flood -v
+              vigie test Rules --coverage-min 100 --format json > tests.json
+            """)
 
     @Argument(help: "A rule file or a folder of .vigie files.")
     var path: String = "Rules"

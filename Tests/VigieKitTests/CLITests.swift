@@ -371,7 +371,7 @@ private func document(_ r: CLI.Result, sourceLocation: SourceLocation = #_source
     let check = try CLI.run(["check", "--format", "json", broken])
     let lint = try CLI.run(["lint", "--format", "json", broken])
     #expect(check.status == 2, "\(check.err)")
-    #expect(lint.status == 1, "\(lint.err)")
+    #expect(lint.status == 2, "\(lint.err)")
     let c = try document(check)
     let l = try document(lint)
     let schema = try SchemaCheck.diagnosticsSchema()

@@ -177,6 +177,10 @@ import Testing
         (["--help"], "vigie.txt"),
         (["run", "--help"], "run.txt"),
         (["import", "automoderator", "--help"], "import-automoderator.txt"),
+        (["check", "--help"], "check.txt"),
+        (["test", "--help"], "test.txt"),
+        (["explain", "--help"], "explain.txt"),
+        (["report", "--help"], "report.txt"),
     ]
 
     @Test(arguments: helpCases.indices)

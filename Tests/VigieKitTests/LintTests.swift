@@ -525,7 +525,7 @@ struct LintTests {
         (["lint", "Rules/example"], 0),
         (["lint", "Rules/example", "--fail-level", "info"], 0),
         (["lint", "Tests/VigieKitTests/Fixtures/lint/pack", "--fail-level", "info"], 1),
-        (["lint", "Tests/VigieKitTests/Fixtures/lint/broken"], 1),
+        (["lint", "Tests/VigieKitTests/Fixtures/lint/broken"], 2),
         (["lint", "Tests/VigieKitTests/Fixtures/lint/pack", "--fail-level", "error"], 0),
         (["lint", "Tests/VigieKitTests/Fixtures/lint/pack", "--fail-level", "warning"], 1),
         (["lint", "no/such/folder"], 2),

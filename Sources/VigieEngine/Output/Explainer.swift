@@ -70,8 +70,9 @@ public struct Explainer {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The explanation for people.
-    public func text() -> String {
+    /// The explanation for people. With `matchedOnly`, only the rules whose condition held are
+    /// listed (with all their conditions), followed by how many others were left out.
+    public func text(matchedOnly: Bool = false) -> String {
         var out = ""
         let original = evaluator.text
         let norm = evaluator.normalized.bytes
@@ -91,8 +92,13 @@ public struct Explainer {
         }
         out += "normalized: \(Explainer.highlight(norm, allNorm))\n"
         out += "language:   \(decision.lang)\(decision.langDetected ? " (detected)" : " (given)")\n\n"
-        out += "rules, in evaluation order:\n"
+        out += matchedOnly ? "rules that matched, in evaluation order:\n" : "rules, in evaluation order:\n"
+        var leftOut = 0
         for (i, r) in program.rules.enumerated() {
+            if matchedOnly, trace.rules[i] != true {
+                leftOut += 1
+                continue
+            }
             let (line, _) = r.file.location(of: r.decl.span.start)
             let header = "\(r.name)\(r.priority != 0 ? " (priority \(r.priority))" : "")\(r.shadow ? " [shadow]" : "")  \(r.file.path):\(line)"
             guard let v = trace.rules[i] else {
@@ -113,6 +119,10 @@ public struct Explainer {
                 if let note = l.note { s += "  — \(note)" }
                 out += s + "\n"
             }
+        }
+        if matchedOnly {
+            if leftOut == program.rules.count { out += "  none\n" }
+            if leftOut > 0 { out += "  (\(leftOut) other rule\(leftOut == 1 ? "" : "s") did not match: leave out --matched-only to see them)\n" }
         }
         out += "\ndecision:\n"
         if decision.actions.isEmpty { out += "  nothing to do\n" }

@@ -88,10 +88,11 @@ public enum LintDocumentation {
             columns count Unicode scalars (code points) and an end column points just past the last \
             character. The report goes to standard output.
 
-            **Exit codes.** 0: no finding at or above `--fail-level` (default `error`); 1: at least \
-            one finding at or above it (compile errors are findings of severity error, so rules \
-            that do not compile exit 1); 2: usage error, a path that does not exist or holds no rule \
-            file, a bad configuration file, an unknown `--explain` id.
+            **Exit codes.** 0: no finding at or above `--fail-level` (default `error`; the text \
+            format then prints `no findings`); 1: at least one finding at or above it; 2: rules that \
+            do not compile (their errors are listed with the other findings, in every format), a \
+            usage error, a path that does not exist or holds no rule file, a bad configuration file, \
+            an unknown `--explain` id.
 
             **Suppression.** A comment `# vigie:ignore ID -- reason` silences the findings with that id \
             on the next line that is not a comment (stack several comments to silence several ids, \
