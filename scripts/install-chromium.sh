@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs headless Chromium from Debian's packages for the report's browser test
-# (Tests/VigieKitTests/ReportTests.swift), when it is missing. Installs with apt-get when running
+# (Tests/VigieKitTests/Report/ReportTests.swift), when it is missing. Installs with apt-get when running
 # as root (as CI does); otherwise says what to install and exits 2, and the test is skipped.
 set -euo pipefail
 
