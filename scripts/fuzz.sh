@@ -62,8 +62,8 @@ for t in "${targets[@]}"; do
   [ -f "$src" ] || { echo "fuzz: no target $src" >&2; exit 2; }
   bin="$out/fuzz-$t"
   swiftc -parse-as-library -sanitize=fuzzer,address -O -g -suppress-warnings \
-    -I "$spm/release/Modules" -I Sources/CPCRE2 ${yaml_include:+-I "$yaml_include"} \
-    "$src" "${objects[@]}" -lpcre2-8 -o "$bin" 2> >(grep -v 'ld.gold: warning: Cannot export local symbol' >&2)
+    -I "$spm/release/Modules" -I Sources/CPCRE2 -I Sources/CHunspell ${yaml_include:+-I "$yaml_include"} \
+    "$src" "${objects[@]}" -lpcre2-8 $(pkg-config --libs hunspell) -o "$bin" 2> >(grep -v 'ld.gold: warning: Cannot export local symbol' >&2)
   [ "$build_only" = 1 ] && continue
   mkdir -p "$out/corpus/$t"
   dict=()
