@@ -25,10 +25,15 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
+        .systemLibrary(
+            name: "CHunspell",
+            pkgConfig: "hunspell",
+            providers: [.apt(["libhunspell-dev", "hunspell-fr", "hunspell-es", "hunspell-en-us"]), .brew(["hunspell"])]
+        ),
         // Sources, spans, diagnostics and their catalog, the action descriptor, JSON writing.
         .target(name: "VigieCore", swiftSettings: [.swiftLanguageMode(.v6)]),
         // Text normalization and language detection.
-        .target(name: "VigieText", dependencies: ["VigieCore"], swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "VigieText", dependencies: ["VigieCore", "CHunspell"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // PCRE2 regular expressions with bounded cost.
         .target(name: "VigieRegex", dependencies: ["VigieCore", "CPCRE2"], swiftSettings: [.swiftLanguageMode(.v6)]),
         // The rule language: lexer, parser, syntax tree, checker → RuleSet.

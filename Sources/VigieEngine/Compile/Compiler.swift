@@ -107,6 +107,15 @@ public enum Compiler {
             case .single(let s): return [s.value]
             case .inline(let items, _): return items.map(\.value)
             case .list(let n): return ruleSet.lists[n.text]?.terms ?? []
+            case .inflected(let inner, _):
+                // Every form as an ordinary term: the automaton matches them, nothing runs per comment.
+                var out: [String] = []
+                var seen = Set<String>()
+                for lemma in terms(inner) {
+                    let forms = Inflector.shared.forms(of: lemma).map(\.form)
+                    for f in forms.isEmpty ? [lemma] : forms where seen.insert(f).inserted { out.append(f) }
+                }
+                return out
             }
         }
 

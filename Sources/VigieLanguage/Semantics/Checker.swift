@@ -224,6 +224,18 @@ package enum Checker {
             if norm.normalize(s.value).isEmpty { d.append(emptyTerm(s, file)) }
         case .inline(let items, _):
             for s in items where norm.normalize(s.value).isEmpty { d.append(emptyTerm(s, file)) }
+        case .inflected(let inner, _):
+            checkTerms(inner, file: file, lists: lists, listFirst: listFirst, into: &d)
+            var words: [StringLit] = []
+            if case .single(let s) = inner { words = [s] } else if case .inline(let items, _) = inner { words = items }
+            for s in words where !norm.normalize(s.value).isEmpty && Inflector.shared.forms(of: s.value).isEmpty {
+                let found = Inflector.shared.languages
+                d.append(Diagnostic("E055", .error, "no dictionary has \"\(s.value)\" as a word, so it has no inflected forms", file: file, span: s.span,
+                                    label: "not a dictionary entry",
+                                    help: found.isEmpty
+                                        ? "no Hunspell dictionary was found (run scripts/bootstrap.sh, or set VIGIE_HUNSPELL_DIR)"
+                                        : "write the infinitive or the masculine singular (`tuer`, `abruti`); dictionaries read: \(found.joined(separator: ", ")); for a word they lack, list its spellings with `has any [...]`"))
+            }
         }
     }
 

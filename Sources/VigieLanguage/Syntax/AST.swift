@@ -100,13 +100,15 @@ public enum Quantifier: String, Sendable {
 }
 
 /// The terms of a text predicate.
-public enum TermsSyntax: Sendable {
+public indirect enum TermsSyntax: Sendable {
     /// A single string.
     case single(StringLit)
     /// An inline list.
     case inline([StringLit], Span)
     /// A named list.
     case list(Name)
+    /// `inflected TERMS`: every inflected form of each term, from the Hunspell dictionaries.
+    case inflected(TermsSyntax, keyword: Span)
 
     /// Where the terms are written.
     public var span: Span {
@@ -114,6 +116,7 @@ public enum TermsSyntax: Sendable {
         case .single(let s): return s.span
         case .inline(_, let sp): return sp
         case .list(let n): return n.span
+        case .inflected(let t, let keyword): return Span(keyword.start, t.span.end)
         }
     }
 }

@@ -521,7 +521,19 @@ public struct Parser {
         }
         var quantifier = Quantifier.any
         if eatWord("any") { quantifier = .any } else if eatWord("all") { quantifier = .all }
-        let terms = try parseTerms()
+        var terms: TermsSyntax
+        // `inflected` before terms (not a list named `inflected` followed by `and`, `or`, `near`...).
+        if tok.isWord("inflected"), peek(1).kind == .string || peek(1).kind == .lbracket
+            || (peek(1).kind == .identifier && !["and", "or", "near", "then"].contains(peek(1).text)) {
+            let keyword = advance().span
+            guard op == .has else {
+                throw fail("E054", "`inflected` works with `has` only", at: keyword,
+                           help: "write `text has inflected \"tuer\"`: it matches every form of the word as a whole word")
+            }
+            terms = .inflected(try parseTerms(), keyword: keyword)
+        } else {
+            terms = try parseTerms()
+        }
         var near: NearSyntax?
         if tok.isWord("near") {
             let nearStart = advance().span.start

@@ -79,6 +79,7 @@ package struct ConditionLogic {
         case .single(let s): return [norm.normalize(s.value)]
         case .inline(let items, _): return Set(items.map { norm.normalize($0.value) })
         case .list(let n): return ruleSet.lists[n.text].map { Set($0.terms.map { norm.normalize($0) }) }
+        case .inflected: return nil  // the forms are the dictionary's: not compared term by term
         }
     }
 
@@ -87,6 +88,7 @@ package struct ConditionLogic {
         case .single(let s): return [s.value.lowercased()]
         case .inline(let items, _): return Set(items.map { $0.value.lowercased() })
         case .list(let n): return ruleSet.lists[n.text].map { Set($0.terms.map { $0.lowercased() }) }
+        case .inflected: return nil
         }
     }
 
@@ -155,6 +157,7 @@ package struct ConditionLogic {
             case .single(let s): return "[\(norm.normalize(s.value))]"
             case .inline(let items, _): return "[" + items.map { norm.normalize($0.value) }.joined(separator: "|") + "]"
             case .list(let n): return "list:\(n.text)"
+            case .inflected(let inner, _): return "inflected:" + terms(inner)
             }
         }
         switch e {
