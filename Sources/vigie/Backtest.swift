@@ -38,7 +38,9 @@ struct Eval: ParsableCommand {
         do {
             let line = ProgressLine("eval")
             defer { line.clear() }
-            report = try Backtest.eval(program: program, label: labelProgram, corpus: corpus, textField: options.textField, fields: fields) { line.update("\($0) comments") }
+            report = try Backtest.eval(program: program, label: labelProgram, corpus: corpus, textField: options.textField, fields: fields) {
+                line.update("\($0) comments")
+            }
         } catch {
             Terminal.error("vigie: cannot read `\(corpus)`\n")
             throw ExitCode(ExitStatus.usage.rawValue)

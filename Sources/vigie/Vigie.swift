@@ -64,7 +64,9 @@ struct FieldOptions: ParsableArguments {
             valueName: "platform-or-file"))
     var map: String?
 
-    @Option(name: .customLong("time-field"), help: ArgumentHelp("The dotted path of the comment's time (default: timestamp, else created_at).", valueName: "path"))
+    @Option(
+        name: .customLong("time-field"),
+        help: ArgumentHelp("The dotted path of the comment's time (default: timestamp, else created_at).", valueName: "path"))
     var timeField: String?
 
     func validate() throws {

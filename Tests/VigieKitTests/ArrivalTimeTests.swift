@@ -92,6 +92,21 @@ struct ArrivalTimeTests {
         #expect(bad.err.contains("--time-field takes a dotted path"))
     }
 
+    /// The reported case: complaints without a time, read from a file through the bundled
+    /// packs, once raised `crisis_complaint_spike` ("count": 20, "window": "15m").
+    @Test func complaintsWithoutTimesRaiseNoCrisisFromAFile() throws {
+        let lines = (0..<40).map { #"{"id":"k\#($0)","text":"Worst customer service, never again","author":{"id":"a\#($0)"}}"# }
+        let path = try Self.file(lines.joined(separator: "\n") + "\n")
+        defer { unlink(path) }
+        let rules = Paths.packageRoot.appendingPathComponent("Rules").path
+        let r = try CLI.run(["run", "--rules", rules, "--input", path, "--stats"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.split(separator: "\n").count == 40)
+        #expect(!r.out.contains("crisis_complaint_spike"))
+        #expect(r.out.contains("crisis_complaint"), "the complaints are still tagged")
+        #expect(r.err.contains("40 comments had no time: windows ignored them"))
+    }
+
     /// Streams whose comments all have times decide as before, whatever the input is.
     @Test func timedStreamsAreTheSameFromAFileAndAPipe() throws {
         let example = Paths.packageRoot.appendingPathComponent("Rules/example/comments.jsonl").path

@@ -192,7 +192,8 @@ public final class Evaluator {
         self.state = StateStage(program: program)
         self.normalizer = Normalizer(stages: program.stages)
         func bytes(_ path: [String]) -> [[UInt8]] { path.map { Array($0.utf8) } }
-        let textPaths: [[String]] = textField != "text" || fields.paths("text") == nil ? [textField.split(separator: ".", omittingEmptySubsequences: false).map(String.init)] : fields.paths("text")!
+        let ownText = textField.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let textPaths: [[String]] = textField != "text" ? [ownText] : fields.paths("text") ?? [ownText]
         self.textPath = bytes(textPaths[0])
         self.textFallbacks = textPaths.dropFirst().map(bytes)
         self.textFieldName = textPaths.map { $0.joined(separator: ".") }.joined(separator: " or ")

@@ -87,7 +87,8 @@ public struct FieldMap: Sendable, Equatable {
             let names = platforms.map(\.name)
             let hint = closestName(to: spec.lowercased(), among: names).map { " (did you mean `\($0)`?)" } ?? ""
             throw LoadError(
-                description: "--map `\(spec)` is neither a platform nor a file\(hint): give one of \(names.joined(separator: ", ")), or the path of a JSON file such as {\"text\": \"message\", \"author.name\": \"from.name\"}")
+                description: "--map `\(spec)` is neither a platform nor a file\(hint): give one of \(names.joined(separator: ", ")), "
+                    + #"or the path of a JSON file such as {"text": "message", "author.name": "from.name"}"#)
         }
         guard let data = FileManager.default.contents(atPath: spec) else {
             throw LoadError(description: "cannot read the field map `\(spec)`")
@@ -99,7 +100,9 @@ public struct FieldMap: Sendable, Equatable {
     /// a dotted path or an array of them. `file` names the text in error messages.
     public static func parse(_ bytes: [UInt8], file: String) throws(LoadError) -> FieldMap {
         func fail(_ what: String) -> LoadError {
-            LoadError(description: "the field map `\(file)` \(what); a field map is a JSON object such as {\"text\": \"message\", \"author.name\": \"from.name\", \"timestamp\": [\"created_time\", \"date\"]}")
+            LoadError(
+                description: "the field map `\(file)` \(what); "
+                    + #"a field map is a JSON object such as {"text": "message", "author.name": "from.name", "timestamp": ["created_time", "date"]}"#)
         }
         var doc = JSONDocument()
         do {
