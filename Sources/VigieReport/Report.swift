@@ -216,6 +216,9 @@ public struct ReportCrisis: Sendable, Equatable {
 public struct ReportOptions: Sendable {
     /// The dotted path of the comments' text field.
     public var textField = "text"
+    /// Where the comments' fields are (`--map`): its `text` and `timestamp` are read (a
+    /// `textField` other than `text` wins over the map's).
+    public var fields = FieldMap()
     /// Leave out comments before this time (epoch seconds).
     public var since: Double?
     /// Leave out comments at or after this time (epoch seconds).

@@ -48,7 +48,9 @@ public final class ReportBuilder {
     private var comment = JSONDocument()
     private var hasComment = false
     private var tagScratch: [Int] = []
-    private let textPath: [[UInt8]]
+    /// The paths of the comments' text and time, in order of preference.
+    private let textPaths: [[[UInt8]]]
+    private let timePaths: [[[UInt8]]]
     private var nextLine = 1
     /// Skipped lines that are JSON objects with the text field: comments, not decisions.
     private var commentLike = 0
@@ -58,7 +60,10 @@ public final class ReportBuilder {
         self.axis = axis
         self.options = options
         self.series = BucketSeries(axis: axis)
-        self.textPath = options.textField.split(separator: ".").map { Array($0.utf8) }
+        func bytes(_ path: String) -> [[UInt8]] { path.split(separator: ".").map { Array($0.utf8) } }
+        let text = options.textField != "text" ? [options.textField] : options.fields.fields["text"] ?? ["text"]
+        self.textPaths = text.map(bytes)
+        self.timePaths = (options.fields.fields["timestamp"] ?? ["timestamp", "created_at"]).map(bytes)
     }
 
     /// The line number the builder expects next (the decision line's `line`, or the count of
@@ -388,8 +393,8 @@ public final class ReportBuilder {
     // MARK: - The comment
 
     private func commentTime() -> Double? {
-        for key in ["timestamp", "created_at"] {
-            guard let n = comment.member(comment.root, Array(key.utf8)) else { continue }
+        for path in timePaths {
+            guard let n = comment.lookup(path) else { continue }
             switch comment.kind(n) {
             case .number:
                 let v = comment.number(n)
@@ -404,8 +409,11 @@ public final class ReportBuilder {
     }
 
     private func commentText() -> ArraySlice<UInt8>? {
-        guard hasComment, let n = comment.lookup(textPath), comment.kind(n) == .string else { return nil }
-        return comment.stringBytes(n)
+        guard hasComment else { return nil }
+        for path in textPaths {
+            if let n = comment.lookup(path), comment.kind(n) == .string { return comment.stringBytes(n) }
+        }
+        return nil
     }
 
     /// The comment's text, cut at a character boundary after ``ReportOptions/exampleBytes``.

@@ -80,10 +80,12 @@ public enum Backtest {
         return (Compiler.compile(rs), rs.diagnostics.filter { $0.severity == .error })
     }
 
-    /// Runs `program` over a labelled corpus and measures precision and recall.
-    public static func eval(program: Program, label: Program, corpus: String, textField: String = "text", progress: ((Int) -> Void)? = nil) throws -> EvalReport {
-        let ev = Evaluator(program: program, textField: textField)
-        let lab = Evaluator(program: label, textField: textField)
+    /// Runs `program` over a labelled corpus and measures precision and recall; `fields` says
+    /// where the comments' fields are (`--map`).
+    public static func eval(program: Program, label: Program, corpus: String, textField: String = "text", fields: FieldMap = FieldMap(),
+                            progress: ((Int) -> Void)? = nil) throws -> EvalReport {
+        let ev = Evaluator(program: program, textField: textField, fields: fields)
+        let lab = Evaluator(program: label, textField: textField, fields: fields)
         var report = EvalReport()
         // `any`, then every action that acts on a comment, in decision-line order.
         let kinds: [ActionKind?] = [nil] + ActionKind.applied.filter(\.actsOn)
@@ -102,7 +104,7 @@ public enum Backtest {
             let truth = !l.matchedRules.isEmpty
             if truth { report.positives += 1 }
             let example = { () -> (Int, String, String) in
-                let id = ev.doc.lookup([Array("id".utf8)]).map { String(decoding: ev.doc.raw($0), as: UTF8.self) } ?? "-"
+                let id = ev.idNode(ev.doc).map { String(decoding: ev.doc.raw($0), as: UTF8.self) } ?? "-"
                 return (n, id, String(decoding: ev.text.prefix(160), as: UTF8.self))
             }
             for (k, kind) in kinds.enumerated() {
@@ -144,10 +146,11 @@ public enum Backtest {
     }
 
     /// Runs two versions of a rule set over a corpus and lists the comments whose decision
-    /// (applied actions and tags) changed.
-    public static func diff(old: Program, new: Program, corpus: String, textField: String = "text", progress: ((Int) -> Void)? = nil) throws -> DiffReport {
-        let a = Evaluator(program: old, textField: textField)
-        let b = Evaluator(program: new, textField: textField)
+    /// (applied actions and tags) changed; `fields` says where the comments' fields are (`--map`).
+    public static func diff(old: Program, new: Program, corpus: String, textField: String = "text", fields: FieldMap = FieldMap(),
+                            progress: ((Int) -> Void)? = nil) throws -> DiffReport {
+        let a = Evaluator(program: old, textField: textField, fields: fields)
+        let b = Evaluator(program: new, textField: textField, fields: fields)
         var report = DiffReport()
         try forEachLine(corpus) { line, n in
             guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { return }
@@ -157,7 +160,7 @@ public enum Backtest {
             let before = RuleTestRunner.actualDescription(x)
             let after = RuleTestRunner.actualDescription(y)
             guard signature(x) != signature(y) else { return }
-            let id = b.doc.lookup([Array("id".utf8)]).map { String(decoding: b.doc.raw($0), as: UTF8.self) } ?? "-"
+            let id = b.idNode(b.doc).map { String(decoding: b.doc.raw($0), as: UTF8.self) } ?? "-"
             report.changes.append(Change(line: n, id: id, text: String(decoding: b.text.prefix(160), as: UTF8.self), before: before, after: after,
                                          started: y.matchedRules.filter { !x.matchedRules.contains($0) },
                                          stopped: x.matchedRules.filter { !y.matchedRules.contains($0) }))

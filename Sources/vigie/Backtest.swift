@@ -26,6 +26,7 @@ struct Eval: ParsableCommand {
     var format: Check.Format = .text
 
     func run() throws {
+        let fields = try options.fieldMap()
         let (_, program) = RuleCompilation.load(options.rules, printWarnings: false)
         guard let program else { throw ExitCode(ExitStatus.usage.rawValue) }
         let (labelProgram, diags) = Backtest.compileLabel(label)
@@ -37,7 +38,9 @@ struct Eval: ParsableCommand {
         do {
             let line = ProgressLine("eval")
             defer { line.clear() }
-            report = try Backtest.eval(program: program, label: labelProgram, corpus: corpus, textField: options.textField) { line.update("\($0) comments") }
+            report = try Backtest.eval(program: program, label: labelProgram, corpus: corpus, textField: options.textField, fields: fields) {
+                line.update("\($0) comments")
+            }
         } catch {
             Terminal.error("vigie: cannot read `\(corpus)`\n")
             throw ExitCode(ExitStatus.usage.rawValue)
@@ -67,6 +70,8 @@ struct Diff: ParsableCommand {
     @Option(name: .customLong("text-field"), help: "The dotted path of the comment's text field.")
     var textField: String = "text"
 
+    @OptionGroup var fields: FieldOptions
+
     @Option(name: .long, help: "Output format: text or json.")
     var format: Check.Format = .text
 
@@ -78,6 +83,7 @@ struct Diff: ParsableCommand {
     }
 
     func run() throws {
+        let map = try fields.fieldMap(textField: textField)
         let (_, old) = RuleCompilation.load(rules[0], printWarnings: false)
         let (_, new) = RuleCompilation.load(rules[1], printWarnings: false)
         guard let old, let new else { throw ExitCode(ExitStatus.usage.rawValue) }
@@ -85,7 +91,7 @@ struct Diff: ParsableCommand {
         do {
             let line = ProgressLine("diff")
             defer { line.clear() }
-            report = try Backtest.diff(old: old, new: new, corpus: corpus, textField: textField) { line.update("\($0) comments") }
+            report = try Backtest.diff(old: old, new: new, corpus: corpus, textField: textField, fields: map) { line.update("\($0) comments") }
         } catch {
             Terminal.error("vigie: cannot read `\(corpus)`\n")
             throw ExitCode(ExitStatus.usage.rawValue)

@@ -34,19 +34,27 @@ struct Explain: ParsableCommand {
     var matchedOnly = false
 
     func run() throws {
+        let fields = try options.fieldMap()
         let (_, program) = RuleCompilation.load(options.rules)
         guard let program else { throw ExitCode(ExitStatus.usage.rawValue) }
+        let evaluator = Evaluator(program: program, textField: options.textField, fields: fields)
         var input = comment ?? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         input = input.trimmingSpaces()
         if !input.hasPrefix("{") {
+            // Plain text goes where the comment's text is read (`message`, `snippet.textOriginal`...).
+            let path = evaluator.textPath.map { String(decoding: $0, as: UTF8.self) }
             var w = JSONWriter()
             w.beginObject()
-            w.key(options.textField); w.string(input)
+            for (i, name) in path.enumerated() {
+                w.key(name)
+                if i < path.count - 1 { w.beginObject() }
+            }
+            w.string(input)
+            for _ in path.dropLast() { w.endObject() }
             if let lang { w.key("lang"); w.string(lang) }
             w.endObject()
             input = w.string
         }
-        let evaluator = Evaluator(program: program, textField: options.textField)
         let trace = Trace()
         switch evaluator.evaluate(line: Array(input.utf8), trace: trace) {
         case .error(_, let message):

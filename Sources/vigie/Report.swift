@@ -50,6 +50,8 @@ struct Report: ParsableCommand {
     @Option(name: .customLong("text-field"), help: "The dotted path of the comments' text field.")
     var textField: String = "text"
 
+    @OptionGroup var fields: FieldOptions
+
     func validate() throws {
         if format == .html, output == nil { throw ValidationError("the html format needs an output file: -o report.html") }
         if since != nil || until != nil, comments == nil {
@@ -69,6 +71,7 @@ struct Report: ParsableCommand {
     func run() throws {
         var options = ReportOptions()
         options.textField = textField
+        options.fields = try fields.fieldMap(textField: textField)
         options.since = since.flatMap { parseISO8601(Array($0.utf8)) }
         options.until = until.flatMap { parseISO8601(Array($0.utf8)) }
         options.examplesPerRule = examples

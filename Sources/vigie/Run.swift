@@ -73,6 +73,18 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Reload the rules when a rule or list file changes (checked every second), as SIGHUP does.")
     var watch = false
 
+    /// When a comment without a time of its own takes the time its line is read.
+    enum ArrivalTime: String, ExpressibleByArgument, CaseIterable {
+        case auto, on, off
+    }
+
+    @Option(
+        name: .customLong("arrival-time"),
+        help: ArgumentHelp(
+            "Give a comment without a time the time its line is read: auto (when the input is a pipe, a terminal or a socket, not a file), on, off. Windows leave out comments without a time.",
+            valueName: "auto|on|off"))
+    var arrivalTime: ArrivalTime = .auto
+
     func validate() throws {
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be positive") }
         guard regexBudget >= 0 else { throw ValidationError("--regex-budget must be 0 or more") }
@@ -95,6 +107,7 @@ struct Run: ParsableCommand {
     func run() throws {
         // A closed output is seen as EPIPE on write, and ends the run quietly.
         signal(SIGPIPE, SIG_IGN)
+        let fields = try options.fieldMap()
         let (_, program) = RuleCompilation.load(options.rules)
         guard let program else { throw ExitCode(ExitStatus.usage.rawValue) }
         var fd: Int32 = 0
@@ -107,6 +120,9 @@ struct Run: ParsableCommand {
         }
         var o = RunOptions()
         o.textField = options.textField
+        o.fields = fields
+        let live = Run.usesArrivalTime(arrivalTime, input: fd)
+        if live { o.arrivalClock = { Date().timeIntervalSince1970 } }
         o.explain = explain
         o.maxLineBytes = maxLineBytes
         o.budget = RegexBudget(maxCutoffs: regexBudget, milliseconds: regexTime)
@@ -143,6 +159,11 @@ struct Run: ParsableCommand {
                 let done = Double(lseek(fd, 0, SEEK_CUR))
                 progress.update(total > 0 ? String(format: "%d lines (%.0f%%)", runner.stats.lines, min(100, done / total * 100)) : "\(runner.stats.lines) lines")
             }
+        }
+        let timeField = runner.evaluator.timeFieldName
+        runner.onFirstUntimed = { line in
+            Terminal.error(
+                "vigie: warning: line \(line) has no time (no \(timeField) field): windows (`count(…, window …)`, `repeats`) leave out comments without a time, here and in the rest of the input; name the field that holds the time with --time-field or --map (--stats counts them)\n")
         }
         runner.onSwap = { old, new, line in
             Terminal.error("vigie: rules version \(new) decides from line \(line) on (was \(old))\n")
@@ -217,6 +238,22 @@ struct Run: ParsableCommand {
             sources.append(timer)
         }
         return sources
+    }
+}
+
+extension Run {
+    /// Whether comments without a time take the time their line is read: with `auto`, when
+    /// `input` is not a regular file (a pipe, a terminal, a socket: comments arrive as they are
+    /// written); a file is a replay, where the time of reading says nothing about the comments.
+    static func usesArrivalTime(_ choice: ArrivalTime, input: Int32) -> Bool {
+        switch choice {
+        case .on: return true
+        case .off: return false
+        case .auto:
+            var st = stat()
+            guard fstat(input, &st) == 0 else { return false }
+            return st.st_mode & S_IFMT != S_IFREG
+        }
     }
 }
 

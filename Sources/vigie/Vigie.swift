@@ -47,4 +47,47 @@ struct RulesOptions: ParsableArguments {
 
     @Option(name: .customLong("text-field"), help: "The dotted path of the comment's text field.")
     var textField: String = "text"
+
+    @OptionGroup var fields: FieldOptions
+
+    /// The field map of the command line (`--map`, `--time-field`, `--text-field`); a bad map
+    /// is reported and ends the command with exit code 2.
+    func fieldMap() throws -> FieldMap { try fields.fieldMap(textField: textField) }
+}
+
+/// Where the comments' fields are: shared by `run`, `eval`, `diff`, `explain` and `report`.
+struct FieldOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Read comments exported from a platform as they are (facebook, youtube, reddit, discourse), or map fields with a JSON file such as {\"text\": \"message\", \"author.name\": \"from.name\"}.",
+            valueName: "platform-or-file"))
+    var map: String?
+
+    @Option(
+        name: .customLong("time-field"),
+        help: ArgumentHelp("The dotted path of the comment's time (default: timestamp, else created_at).", valueName: "path"))
+    var timeField: String?
+
+    func validate() throws {
+        if let timeField, timeField.isEmpty || timeField.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
+            throw ValidationError("--time-field takes a dotted path such as `created_time` or `snippet.publishedAt`, not `\(timeField)`")
+        }
+    }
+
+    /// The map `--map` names, with `--time-field` and a `textField` other than `text` over it.
+    func fieldMap(textField: String) throws -> FieldMap {
+        var m = FieldMap()
+        if let map {
+            do {
+                m = try FieldMap.load(map)
+            } catch {
+                Terminal.error("vigie: \(error)\n")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+        }
+        if textField != "text" { m.set("text", to: textField) }
+        if let timeField { m.set("timestamp", to: timeField) }
+        return m
+    }
 }

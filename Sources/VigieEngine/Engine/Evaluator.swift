@@ -59,8 +59,29 @@ public enum LineResult {
 public final class Evaluator {
     /// The program it runs.
     public let program: Program
-    /// The field holding the comment's text.
+    /// The field holding the comment's text (the first of ``textFallbacks`` when a field map
+    /// gives several).
     public let textPath: [[UInt8]]
+    /// The other paths of the text, tried in order when `textPath` is missing (a field map
+    /// such as Discourse's `raw`, then `cooked`).
+    package let textFallbacks: [[[UInt8]]]
+    /// The paths of the comment's time, tried in order; nil for the default, `timestamp` then
+    /// `created_at` (read without building paths).
+    package let timePaths: [[[UInt8]]]?
+    /// The paths of the comment's id, when a field map names them.
+    package let idPaths: [[[UInt8]]]?
+    /// The fields a field map names, split at dots, with the paths that hold them (empty without
+    /// a map: then every field is read where it is named).
+    package let mapped: [[String]: [[String]]]
+    /// The fields that hold the text, as written in messages (`text`, `raw or cooked`).
+    package let textFieldName: String
+    /// The fields that hold the time, as written in messages.
+    public let timeFieldName: String
+    /// The time at which the line being evaluated was read, for a comment without a time of
+    /// its own (live input, see ``RunOptions/arrivalClock``); nil: such a comment has no time.
+    @exclusivity(unchecked) public var arrivalTime: Double?
+    /// The text node of the comment being evaluated.
+    @exclusivity(unchecked) package var textNode = -1
     /// The same path as raw bytes, read on every comment without reference counting (freed
     /// with the evaluator).
     package let textKeys: UnsafeMutableBufferPointer<UnsafeBufferPointer<UInt8>>
@@ -164,12 +185,25 @@ public final class Evaluator {
     /// Largest number of automaton hits kept per comment (protects memory on huge texts).
     @exclusivity(unchecked) public var maxHits = 1_000_000
 
-    /// Creates an evaluator; `textField` is the dotted path of the text field.
-    public init(program: Program, textField: String = "text") {
+    /// Creates an evaluator; `textField` is the dotted path of the text field, and `fields`
+    /// says where the other fields are (a `textField` other than `text` wins over the map's).
+    public init(program: Program, textField: String = "text", fields: FieldMap = FieldMap()) {
         self.program = program
         self.state = StateStage(program: program)
         self.normalizer = Normalizer(stages: program.stages)
-        self.textPath = textField.split(separator: ".").map { Array($0.utf8) }
+        func bytes(_ path: [String]) -> [[UInt8]] { path.map { Array($0.utf8) } }
+        let ownText = textField.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let textPaths: [[String]] = textField != "text" ? [ownText] : fields.paths("text") ?? [ownText]
+        self.textPath = bytes(textPaths[0])
+        self.textFallbacks = textPaths.dropFirst().map(bytes)
+        self.textFieldName = textPaths.map { $0.joined(separator: ".") }.joined(separator: " or ")
+        self.timePaths = fields.paths("timestamp").map { $0.map(bytes) }
+        self.timeFieldName = fields.fields["timestamp"]?.joined(separator: " or ") ?? "timestamp or created_at"
+        self.idPaths = fields.paths("id").map { $0.map(bytes) }
+        var mapped: [[String]: [[String]]] = [:]
+        for (k, _) in fields.fields { mapped[k.split(separator: ".", omittingEmptySubsequences: false).map(String.init)] = fields.paths(k) }
+        mapped[["text"]] = nil
+        self.mapped = mapped
         textKeys = .allocate(capacity: textPath.count)
         for (i, k) in textPath.enumerated() {
             let p = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: k.count)
@@ -245,13 +279,18 @@ public final class Evaluator {
             p.error = (error.message.hasPrefix("a comment must be") ? "not_object" : "invalid_json", error.description)
             return
         }
-        if let n = d.member(d.root, "id") { d.withRaw(n) { p.setID($0) } } else { p.setID(nil) }
-        // Only for the error messages: not built for every comment.
-        var field: String { textPath.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".") }
-        guard let t = d.lookup(UnsafeBufferPointer(textKeys)), d.kind(t) == .string else {
-            let kind = d.lookup(UnsafeBufferPointer(textKeys)).map { d.kind($0) }
+        if let n = idNode(d) { d.withRaw(n) { p.setID($0) } } else { p.setID(nil) }
+        var found = d.lookup(UnsafeBufferPointer(textKeys))
+        if found == nil, !textFallbacks.isEmpty {
+            for path in textFallbacks {
+                found = d.lookup(path)
+                if found != nil { break }
+            }
+        }
+        guard let t = found, d.kind(t) == .string else {
+            let kind = found.map { d.kind($0) }
             swap(&d, &doc)
-            p.error = ("no_text", kind.map { "the `\(field)` field is \($0), not a string" } ?? "the comment has no `\(field)` field")
+            p.error = ("no_text", kind.map { "the `\(textFieldName)` field is \($0), not a string" } ?? "the comment has no `\(textFieldName)` field")
             return
         }
         decide(textNode: t, in: &d, trace: trace, into: &p)
@@ -281,7 +320,7 @@ public final class Evaluator {
             serial = 1
         }
         // The comment's own `lang` field, else the language the normalizer finds evidence for.
-        let langNode = doc.member(doc.root, "lang").flatMap { doc.kind($0) == .string && !doc.withStringBytes($0, \.isEmpty) ? $0 : nil }
+        let langNode = (mapped.isEmpty ? doc.member(doc.root, "lang") : field(["lang"], in: doc)).flatMap { doc.kind($0) == .string && !doc.withStringBytes($0, \.isEmpty) ? $0 : nil }
         // Origins (the map back to the original bytes) only for a trace; `{match}` makes its own.
         // The text is normalized from the document's bytes (`text` is copied only if read), and
         // the normalized bytes and runs are read where the normalizer wrote them (reading the
@@ -294,8 +333,9 @@ public final class Evaluator {
         normalizedPending = trace == nil
         wordStartsReady = false
         scan()
-        commentTime = readCommentTime(doc)
+        commentTime = readCommentTime(doc) ?? arrivalTime
         p.time = commentTime
+        self.textNode = textNode
 
         if let l = langNode {
             lang = doc.string(l).lowercased()
@@ -380,7 +420,16 @@ public final class Evaluator {
     /// The value of a key field as text: strings and numbers as written; for an object (such as
     /// `author`), its `id` or else its `name`.
     package func keyValue(_ path: [String]) -> String? {
-        guard var n = doc.lookup(names: path) else { return nil }
+        // A map may name the key's parts and not the object itself (YouTube's author is
+        // `authorChannelId.value` and `authorDisplayName`).
+        if !mapped.isEmpty, mapped[path] == nil, let n = field(path + ["id"]) ?? field(path + ["name"]) {
+            switch doc.kind(n) {
+            case .string: return doc.string(n)
+            case .number, .bool: return String(decoding: doc.raw(n), as: UTF8.self)
+            default: return nil
+            }
+        }
+        guard var n = field(path) else { return nil }
         if doc.kind(n) == .object {
             guard let inner = doc.member(n, idPath[0]) ?? doc.member(n, namePath[0]) else { return nil }
             n = inner
@@ -390,6 +439,27 @@ public final class Evaluator {
         case .number, .bool: return String(decoding: doc.raw(n), as: UTF8.self)
         default: return nil
         }
+    }
+
+    /// The node of Vigie field `path` in the parsed comment: where the field map says, else at
+    /// `path` itself.
+    @inline(__always) package func field(_ path: [String]) -> Int? { field(path, in: doc) }
+
+    /// ``field(_:)`` in `doc` (the comment's document while it is moved out of ``doc``).
+    package func field(_ path: [String], in doc: JSONDocument) -> Int? {
+        if !mapped.isEmpty, let alternatives = mapped[path] {
+            for a in alternatives { if let n = doc.lookup(names: a) { return n } }
+            return nil
+        }
+        if path.count == 1, path[0] == "text", textNode >= 0 { return textNode }
+        return doc.lookup(names: path)
+    }
+
+    /// The node of the comment's id: `id`, or where the field map says.
+    package func idNode(_ doc: JSONDocument) -> Int? {
+        guard let idPaths else { return doc.member(doc.root, "id") }
+        for path in idPaths { if let n = doc.lookup(path) { return n } }
+        return nil
     }
 
     /// Runs the shared automaton once over the normalized text.
@@ -585,7 +655,7 @@ public final class Evaluator {
             switch subject {
             case .text, .exactText: return runRegex(Int(index), on: text, isText: subject == .text, &t)
             case .field(let path), .exactField(let path):
-                guard let node = doc.lookup(names: path), doc.kind(node) == .string else {
+                guard let node = field(path), doc.kind(node) == .string else {
                     t?.note = "field \(path.joined(separator: ".")) is missing or not a string"
                     return false
                 }
@@ -685,7 +755,7 @@ public final class Evaluator {
             exactNormalizer.normalize(text, into: &n)
             return SubjectText(original: text, normalized: n, isMain: false)
         case .field(let path), .exactField(let path):
-            guard let node = doc.lookup(names: path) else {
+            guard let node = field(path) else {
                 t?.note = "field \(path.joined(separator: ".")) is missing"
                 return nil
             }

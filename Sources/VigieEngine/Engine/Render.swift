@@ -15,7 +15,7 @@ extension Evaluator {
         guard let t = program.templates[name] else { return nil }
         guard let variant = t.variants.first(where: { $0.lang == lang && !$0.texts.isEmpty }) ?? t.variants.first(where: { !$0.texts.isEmpty }) else { return nil }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        let key: ArraySlice<UInt8> = doc.lookup(idPath).map { doc.raw($0) } ?? text[...]
+        let key: ArraySlice<UInt8> = idNode(doc).map { doc.raw($0) } ?? text[...]
         for b in key {
             h ^= UInt64(b)
             h = h &* 0x100_0000_01b3
@@ -73,7 +73,7 @@ extension Evaluator {
             let safe = Evaluator.sanitize(lang)
             return safe.isEmpty ? nil : safe
         }
-        guard let n = doc.lookup(names: path) else { return nil }
+        guard let n = field(path) else { return nil }
         let raw: String
         switch doc.kind(n) {
         case .string: raw = doc.string(n)

@@ -26,6 +26,8 @@ public struct RunStats: Sendable {
     public var overBudget = 0
     /// Comments where at least one rule's condition held.
     public var matchedComments = 0
+    /// Comments without a time while the rules have windows: the windows left them out.
+    public var untimed = 0
 
     /// Creates empty counts.
     public init() {}
@@ -42,6 +44,7 @@ public struct RunStats: Sendable {
         regexLimits += o.regexLimits
         overBudget += o.overBudget
         matchedComments += o.matchedComments
+        untimed += o.untimed
     }
 
     /// Counts one decision.
@@ -86,6 +89,7 @@ public struct RunStats: Sendable {
         }
         if regexLimits > 0 { out += "regex match limits hit: \(regexLimits)\n" }
         if overBudget > 0 { out += "comments over their regex budget: \(overBudget)\n" }
+        if untimed > 0 { out += "\(untimed) comment\(untimed == 1 ? "" : "s") had no time: windows ignored \(untimed == 1 ? "it" : "them")\n" }
         return out
     }
 }
@@ -108,6 +112,13 @@ public struct RuleProfile: Sendable {
 public struct RunOptions: Sendable {
     /// The dotted path of the text field.
     public var textField = "text"
+    /// Where the comment's fields are, for comments written by another tool (`--map`).
+    public var fields = FieldMap()
+    /// The clock that gives a comment without a time of its own the time its line was read
+    /// (seconds since 1970), for live input: a pipe, a terminal, a socket. Nil (the default, and
+    /// `vigie run` on a regular file): such a comment has no time, and windows leave it out.
+    /// Called once per read of the input; every line completed by that read gets its time.
+    public var arrivalClock: (@Sendable () -> Double)?
     /// Add the explain trace to each output line.
     public var explain = false
     /// Lines longer than this get an error record (their bytes are skipped, not kept in memory).
@@ -154,7 +165,7 @@ package final class Generation: @unchecked Sendable {
     package init(program: Program, options: RunOptions) {
         self.program = program
         self.version = program.ruleSet.version
-        self.evaluator = Evaluator(program: program, textField: options.textField)
+        self.evaluator = Evaluator(program: program, textField: options.textField, fields: options.fields)
         evaluator.budget = options.budget
         if options.profile { evaluator.profile = Array(repeating: RuleProfile(), count: program.rules.count) }
     }
@@ -183,6 +194,8 @@ package final class Batch: @unchecked Sendable {
     /// Lines replaced by an error before evaluation (too long), by index in the batch.
     @exclusivity(unchecked) package var tooLong: [Int: Int] = [:]
     @exclusivity(unchecked) package var firstLine = 0
+    /// When the read that completed its lines returned (``RunOptions/arrivalClock``), or nil.
+    @exclusivity(unchecked) package var arrival: Double?
     /// The rules that decide this batch (set when the reader hands it over).
     @exclusivity(unchecked) package var generation: Generation
     @exclusivity(unchecked) package var partials: [Partial] = []
@@ -236,6 +249,9 @@ public final class StreamRunner: @unchecked Sendable {
     /// Called when rules offered through ``control`` take over: the old version, the new one,
     /// and the first input line they decide. Runs on the thread that called ``run(input:output:)``.
     @exclusivity(unchecked) public var onSwap: ((_ old: String, _ new: String, _ line: Int) -> Void)?
+    /// Called once, with its line number, for the first comment that has no time while the
+    /// rules have windows (which leave it out). Runs on the thread that called ``run(input:output:)``.
+    @exclusivity(unchecked) public var onFirstUntimed: ((_ line: Int) -> Void)?
 
     /// Evaluators that ran the stateless phase, for the profile (workers add theirs).
     @exclusivity(unchecked) package var evaluators: [Evaluator]
@@ -350,7 +366,12 @@ public final class StreamRunner: @unchecked Sendable {
             out += writer.errorLine(line: number, id: e.code == "invalid_json" ? nil : p.id.map { $0[...] }, code: e.code, message: e.message)
             return
         }
+        let untimedBefore = state.untimed
         let d = state.finish(p)
+        if state.untimed > untimedBefore {
+            stats.untimed += 1
+            if stats.untimed == 1 { onFirstUntimed?(number) }
+        }
         stats.count(d)
         out += writer.decisionLine(line: number, id: p.id.map { $0[...] }, decision: d, trace: explain)
     }
@@ -392,6 +413,7 @@ public final class StreamRunner: @unchecked Sendable {
                     // is made here, from the line evaluated again (the stateless phase gives the
                     // same result on any evaluator of the same rules).
                     p = Partial()
+                    evaluator.arrivalTime = b.arrival
                     _ = b.data.withUnsafeBufferPointer { Self.phaseOne(evaluator, UnsafeBufferPointer(rebasing: $0[b.ranges[k]]), n, nil, into: &p) }
                 }
                 finish(p, n, b.explains[next], decided: b.decided.isEmpty ? nil : b.decided[next], line: line?.isEmpty == false ? line : nil,
@@ -440,6 +462,7 @@ public final class StreamRunner: @unchecked Sendable {
             out.reserveCapacity(max(0, b.ranges.last!.upperBound - b.ranges[0].lowerBound) / 2 + 4096)
             var p = Partial()
             let ev = evaluator
+            ev.arrivalTime = b.arrival
             b.data.withUnsafeBufferPointer { data in
                 for (k, r) in b.ranges.enumerated() {
                     let n = b.firstLine + k
@@ -459,7 +482,7 @@ public final class StreamRunner: @unchecked Sendable {
     /// A worker's evaluator for `program`, registered for `--profile`. Its state stage only
     /// decides rules without state, so it never calls a comment late: that is the writer's call.
     package func workerEvaluator(_ program: Program) -> Evaluator {
-        let ev = Evaluator(program: program, textField: options.textField)
+        let ev = Evaluator(program: program, textField: options.textField, fields: options.fields)
         ev.budget = options.budget
         ev.state.lateness = .infinity
         if options.profile { ev.profile = Array(repeating: RuleProfile(), count: program.rules.count) }
@@ -513,6 +536,7 @@ public final class StreamRunner: @unchecked Sendable {
                             encoded.reserveCapacity(b.ranges.count * 96)
                         }
                         let data = b.data, tooLong = b.tooLong, firstLine = b.firstLine
+                        ev.arrivalTime = b.arrival
                         var p = Partial()
                         for (k, r) in b.ranges.enumerated() where tooLong.isEmpty || tooLong[k] == nil {
                             let e = data.withUnsafeBufferPointer { StreamRunner.phaseOne(ev, UnsafeBufferPointer(rebasing: $0[r]), firstLine + k, opts.explain ? Trace() : nil, into: &p) }
@@ -655,11 +679,13 @@ public final class StreamRunner: @unchecked Sendable {
         var generation = start
         var batch = Batch(generation: generation)
         batch.firstLine = 1
+        var readAt: Double?
         func emit() -> Bool {
             guard !batch.ranges.isEmpty else { return true }
             if let p = control.takeOffer() { generation = Generation(program: p, options: options) }
             batch.generation = generation
             batch.data = block
+            batch.arrival = readAt
             let ok = body(batch)
             batch = Batch(generation: generation)
             batch.firstLine = lineNumber + 1
@@ -693,6 +719,7 @@ public final class StreamRunner: @unchecked Sendable {
                 return .readFailed(errno: e)
             }
             if n == 0 { break }
+            if let clock = options.arrivalClock { readAt = clock() }
             carry.removeAll(keepingCapacity: true)
             let end = kept + n
             var lineStart = 0

@@ -84,8 +84,13 @@ public struct Partial: Sendable {
 /// cooldowns. It sees comments in input order, so results do not depend on the number of
 /// workers, and it never reads the wall clock.
 ///
-/// Time: each comment's time is its `timestamp` (or `created_at`). A comment without one takes
-/// the latest time seen so far (0 before any). A window counts the events in
+/// Time: each comment's time is its `timestamp` (or `created_at`, or the field named by
+/// `--time-field` or a field map), else, on live input, the time its line was read
+/// (``Evaluator/arrivalTime``). A comment with no time at all is left out of every window: it is
+/// not counted, and its own window conditions (`count(…, window …)`, `repeats`) are false — a
+/// stream without times must not look like one where every comment came at once. Its `once
+/// per` and cooldowns are still kept, at the latest time seen (0 before any), so that they err
+/// on the side of fewer escalations and replies. A window counts the events in
 /// `(latest − window, latest]`, where latest is the latest time seen including this comment.
 /// Comments may arrive out of order by up to ``lateness`` and are recorded at their own time; an
 /// older one is recorded at `latest − lateness` and the output says so.
@@ -102,6 +107,10 @@ public final class StateStage {
     @exclusivity(unchecked) public var maxEventsPerKey = 100_000
     /// The latest event time seen.
     @exclusivity(unchecked) public internal(set) var watermark: Double?
+    /// Comments that had no time while the rules have windows: the windows left them out.
+    @exclusivity(unchecked) public internal(set) var untimed = 0
+    /// Whether the comment being finished has a time (windows leave it out when not).
+    @exclusivity(unchecked) package var timed = true
 
     package struct Events {
         package var times: [Double] = []
@@ -193,8 +202,10 @@ public final class StateStage {
             }
         }
         var matched = p.matched
+        timed = p.time != nil
+        if !timed, !program.windowNodes.isEmpty { untimed += 1 }
         if program.isStateful {
-            record(p, at: now)
+            if timed { record(p, at: now) }
             memoSerial &+= 1
             if memoSerial == 0 {
                 for i in memoStamp.indices { memoStamp[i] = 0 }
@@ -266,6 +277,9 @@ public final class StateStage {
         case .or(let kids): v = kids.contains { value($0, p, now, trace) }
         case .not(let k): v = !value(k, p, now, trace)
         case .rule(let r): v = value(program.rules[Int(r)].condition, p, now, trace)
+        case .window where !timed, .repeats where !timed:
+            trace?.nodes[n] = NodeTrace(value: false, note: "the comment has no time: windows leave it out")
+            v = false
         case .window(_, let seconds, let key, let op, let rhs):
             guard let k = keyString(key, p) else {
                 trace?.nodes[n] = NodeTrace(value: false, note: "key field \(program.keyPaths[Int(key)].joined(separator: ".")) is missing")
@@ -298,6 +312,7 @@ public final class StateStage {
 
     /// The first window of a rule's condition, with its count now (for escalations).
     package func firstWindow(_ n: Int32, _ p: Partial, _ now: Double) -> (Int, Double)? {
+        guard timed else { return nil }
         switch program.nodes[Int(n)] {
         case .window(_, let seconds, let key, _, _):
             guard let k = keyString(key, p) else { return nil }

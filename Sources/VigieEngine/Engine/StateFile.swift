@@ -72,6 +72,7 @@ extension StateStage {
         maxKeys = old.maxKeys
         maxEventsPerKey = old.maxEventsPerKey
         watermark = old.watermark
+        untimed = old.untimed
         var byName: [String: Int] = [:]
         for wi in old.windows.indices { byName[old.windowName(wi)] = wi }
         for wi in windows.indices {

@@ -36,8 +36,9 @@ extension Evaluator {
         case .null: return .null
         case .lang: return .string(lang)
         case .field(let path):
-            // `text` is the configured text field (`--text-field`).
-            guard let node = path.count == 1 && path[0] == "text" ? doc.lookup(textPath) : doc.lookup(names: path) else { return .missing("field \(path.joined(separator: ".")) is missing") }
+            // `text` is the configured text field (`--text-field`, `--map`); the other fields are
+            // read where the field map says.
+            guard let node = field(path) else { return .missing("field \(path.joined(separator: ".")) is missing") }
             switch doc.kind(node) {
             case .null: return .null
             case .bool: return .bool(doc.bool(node))
@@ -59,7 +60,7 @@ extension Evaluator {
                 return .number(metricValue[k])
             case .exactText: bytes = text
             case .field(let path), .exactField(let path):
-                guard let node = doc.lookup(names: path) else { return .missing("field \(path.joined(separator: ".")) is missing") }
+                guard let node = field(path) else { return .missing("field \(path.joined(separator: ".")) is missing") }
                 if fn == "age" {
                     guard let ts = timestamp(node, in: doc) else { return .missing("field \(path.joined(separator: ".")) is not a timestamp") }
                     guard let now = commentTime else { return .missing("the comment has no timestamp") }
@@ -72,19 +73,28 @@ extension Evaluator {
         }
     }
 
-    /// The comment's event time, from `timestamp` or `created_at` (ISO 8601, or epoch seconds or milliseconds).
+    /// The comment's event time, from `timestamp` or `created_at` (ISO 8601, or epoch seconds or
+    /// milliseconds), or from the fields the field map names for `timestamp` (`--time-field`).
     /// A time past the end of the year 9999 is out of range: taken as a time, it would make every
     /// later comment late by ages, so one bad line would decide the windows of the whole stream.
     package func readCommentTime(_ doc: JSONDocument) -> Double? {
-        // The two names one after the other (a loop over an array of them would build the
-        // array on every comment).
-        func read(_ key: StaticString) -> Double? {
-            guard let n = doc.member(doc.root, key), let t = timestamp(n, in: doc) else { return nil }
+        func read(_ n: Int, _ name: @autoclosure () -> String) -> Double? {
+            guard let t = timestamp(n, in: doc) else { return nil }
             if t.isFinite, abs(t) < Evaluator.latestTime { return t }
-            warn("`\(key)` \(String(decoding: doc.raw(n).prefix(40), as: UTF8.self)) is out of range (after the year 9999): ignored")
+            warn("`\(name())` \(String(decoding: doc.raw(n).prefix(40), as: UTF8.self)) is out of range (after the year 9999): ignored")
             return nil
         }
-        return read("timestamp") ?? read("created_at")
+        if let timePaths {
+            for path in timePaths {
+                if let n = doc.lookup(path), let t = read(n, path.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".")) { return t }
+            }
+            return nil
+        }
+        // The two names one after the other (a loop over an array of them would build the
+        // array on every comment).
+        if let n = doc.member(doc.root, "timestamp"), let t = read(n, "timestamp") { return t }
+        if let n = doc.member(doc.root, "created_at"), let t = read(n, "created_at") { return t }
+        return nil
     }
 
     /// 10000-01-01T00:00:00Z in epoch seconds.

@@ -115,11 +115,140 @@ struct StateTests {
         #expect(late.warnings.contains { $0.contains("behind the latest") })
     }
 
-    @Test func aCommentWithoutTimestampTakesTheLatestTime() throws {
+    /// Comments without a time once all took the latest time seen, so a stream without times
+    /// filled its windows as if every comment came at once (a false crisis alert on 8,022 real
+    /// comments): now the windows leave them out.
+    @Test func aCommentWithoutTimeIsLeftOutOfWindows() throws {
         let ev = Evaluator(program: try program())
         _ = try decide(ev, line("a", author: "m", at: "2026-01-01T10:00:00Z"))
         _ = try decide(ev, line("b", author: "m", at: nil))
-        #expect(try decide(ev, line("c", author: "m", at: nil)).has(.flag))
+        #expect(try !decide(ev, line("c", author: "m", at: nil)).has(.flag))
+        #expect(ev.state.untimed == 2)
+        // Thirty complaints without a time: no wave, no flood, no repeat — and the trace says why.
+        let fresh = Evaluator(program: try program())
+        for i in 0..<30 {
+            let d = try decide(fresh, line("order late", author: "same", at: nil))
+            #expect(!d.has(.escalate) && !d.has(.flag) && !d.has(.hide), "comment \(i)")
+        }
+        #expect(fresh.state.untimed == 30)
+        let trace = Trace()
+        _ = fresh.evaluate(line: Array(line("late", author: "same", at: nil).utf8), trace: trace)
+        #expect(trace.nodes.values.contains { $0.note == "the comment has no time: windows leave it out" })
+        // A comment with a time after them counts only the comments with a time.
+        #expect(try !decide(fresh, line("late", author: "same", at: "2026-01-01T10:00:00Z")).has(.escalate))
+    }
+
+    /// `--time-field` (a field map's `timestamp`) names the field that holds the time; the
+    /// default fields are then not read.
+    @Test func theTimeFieldNamesWhereTheTimeIs() throws {
+        func stamped(_ t: String, key: String) -> String { #"{"text":"hi","author":{"id":"x"},"\#(key)":"\#(t)"}"# }
+        let named = Evaluator(program: try program(), fields: FieldMap(["timestamp": ["created_time"]]))
+        let spaced = try ["10:00:00", "10:05:00", "10:10:00"].map { try decide(named, stamped("2026-01-01T\($0)+0000", key: "created_time")) }
+        #expect(spaced.map { $0.has(.flag) } == [false, false, false])
+        #expect(named.state.untimed == 0)
+        let close = try ["11:00:00", "11:00:10", "11:00:20"].map { try decide(named, stamped("2026-01-01T\($0)+0000", key: "created_time")) }
+        #expect(close.map { $0.has(.flag) } == [false, false, true])
+        // `timestamp` is not read when another field is named.
+        _ = try decide(named, stamped("2026-01-01T12:00:00Z", key: "timestamp"))
+        #expect(named.state.untimed == 1)
+        // Without it, `created_time` is no time.
+        let plain = Evaluator(program: try program())
+        for t in ["11:00:00", "11:00:10", "11:00:20"] { #expect(try !decide(plain, stamped("2026-01-01T\(t)+0000", key: "created_time")).has(.flag)) }
+        #expect(plain.state.untimed == 3)
+    }
+
+    /// Lines of `n` comments without a time by one author, one per line.
+    func untimedFile(_ n: Int) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-untimed-\(UUID().uuidString)").path
+        try ((0..<n).map { #"{"id":\#($0),"text":"late","author":{"id":"u"}}"# }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Runs `path` with an arrival clock (nil: none), reading `block` bytes at a time; returns
+    /// the output lines and the runner.
+    func runWithClock(_ path: String, jobs: Int, block: Int, clock: (@Sendable () -> Double)?) throws -> ([String], StreamRunner) {
+        let output = path + ".out"
+        #expect(FileManager.default.createFile(atPath: output, contents: nil))
+        defer { unlink(output) }
+        var o = RunOptions()
+        o.jobs = jobs
+        o.readBlockBytes = block
+        o.arrivalClock = clock
+        let runner = StreamRunner(program: try program(), options: o)
+        let fin = open(path, O_RDONLY)
+        let fout = open(output, O_WRONLY)
+        runner.run(input: fin, output: fout)
+        close(fin)
+        close(fout)
+        return (try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").map(String.init), runner)
+    }
+
+    /// Live input: a comment without a time takes the time its line was read (one clock reading
+    /// per read of the input). The clock is injected: comments read together count together,
+    /// comments read a minute apart do not; without a clock, windows leave them out.
+    @Test func liveInputGivesArrivalTimeFromTheClock() throws {
+        let path = try untimedFile(3)
+        defer { unlink(path) }
+        // One read for the whole input, at one time: three comments in the same minute.
+        let (together, r1) = try runWithClock(path, jobs: 1, block: 1 << 16, clock: { 1_767_225_600 })
+        #expect(together.map { $0.contains(#""flag""#) } == [false, false, true])
+        #expect(r1.stats.untimed == 0)
+        // A line per read, each read 100 s after the last.
+        final class Ticks: @unchecked Sendable {
+            let lock = NSLock()
+            var t = 1_767_225_600.0
+            func next() -> Double {
+                lock.lock()
+                defer { lock.unlock() }
+                t += 100
+                return t
+            }
+        }
+        for jobs in [1, 4] {
+            let ticks = Ticks()
+            let (apart, r2) = try runWithClock(path, jobs: jobs, block: 40, clock: { ticks.next() })
+            #expect(apart.count == 3)
+            #expect(!apart.contains { $0.contains(#""flag""#) }, "jobs \(jobs)")
+            #expect(r2.stats.untimed == 0)
+            #expect(ticks.t >= 1_767_225_600 + 300, "one clock reading per read")
+        }
+        // No clock (a file): no time, left out of the windows, counted.
+        let (file, r3) = try runWithClock(path, jobs: 1, block: 1 << 16, clock: nil)
+        #expect(!file.contains { $0.contains(#""flag""#) })
+        #expect(r3.stats.untimed == 3)
+        #expect(r3.stats.render(seconds: 0).contains("3 comments had no time: windows ignored them"))
+    }
+
+    /// The first comment without a time is reported once, with its line; the same decisions
+    /// come out whatever the number of workers.
+    @Test func theFirstCommentWithoutTimeIsReportedOnce() throws {
+        let lines = [line("late", author: "w", at: "2026-01-01T10:00:00Z")] + (0..<40).map { line("late \($0)", author: "w", at: nil) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-untimed-\(UUID().uuidString)").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { unlink(path) }
+        var outputs: [[String]] = []
+        for jobs in [1, 3] {
+            let output = path + ".out"
+            #expect(FileManager.default.createFile(atPath: output, contents: nil))
+            defer { unlink(output) }
+            var o = RunOptions()
+            o.jobs = jobs
+            o.batchLines = 8
+            let runner = StreamRunner(program: try program(), options: o)
+            final class Reports: @unchecked Sendable { var lines: [Int] = [] }
+            let reports = Reports()
+            runner.onFirstUntimed = { reports.lines.append($0) }
+            let fin = open(path, O_RDONLY)
+            let fout = open(output, O_WRONLY)
+            runner.run(input: fin, output: fout)
+            close(fin)
+            close(fout)
+            #expect(reports.lines == [2])
+            #expect(runner.stats.untimed == 40)
+            outputs.append(try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").map(String.init))
+        }
+        #expect(outputs[0] == outputs[1])
+        #expect(!outputs[0].contains { $0.contains(#""flag""#) || $0.contains(#""hide""#) })
     }
 
     func stream() -> [String] {
