@@ -152,7 +152,7 @@ package enum Checker {
                 }
                 let help = closestName(to: v.lang.text, among: declared.filter { !has.contains($0) }).map { "did you mean `\($0)`?" }
                     ?? "declare the language (`lang \(list), \(v.lang.text)`), or rename or remove this variant"
-                d.append(Diagnostic("W005", .warning, "template `\(name)` has a `\(v.lang.text)` variant, but the rule set declares only \(list)", file: t.file, span: v.lang.span,
+                d.append(Diagnostic("W005", .warning, "template `\(name)` has a variant in `\(v.lang.text)`, a language the rule set does not declare (\(list))", file: t.file, span: v.lang.span,
                                     label: "not a declared language", notes: notes, help: help))
             }
         }

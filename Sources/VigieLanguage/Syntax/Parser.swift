@@ -276,7 +276,7 @@ public struct Parser {
         let n = try name("a template name")
         let open = try expect(.lbrace, "`{`")
         var variants: [TemplateDecl.Variant] = []
-        while tok.kind != .rbrace, tok.kind != .eof {
+        while tok.kind != .rbrace, tok.kind != .eof, !(tok.startsLine && Parser.topLevelKeywords.contains(tok.text) && !isInsideKeywordUse()) {
             let lang = try name("a language code followed by `:`")
             _ = try expect(.colon, "`:`", help: "write each variant as `fr: \"Bonjour {author.name}\"`")
             if tok.kind == .lbracket {
