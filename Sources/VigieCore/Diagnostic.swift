@@ -78,6 +78,22 @@ public struct Diagnostic: Sendable {
     }
 }
 
+extension Diagnostic {
+    /// Diagnostics in a stable reading order: those without a file first, then by file path and
+    /// position; diagnostics at the same place keep their order.
+    public static func sortedByLocation(_ ds: [Diagnostic]) -> [Diagnostic] {
+        ds.enumerated().sorted { a, b in
+            let pa = a.element.file?.path ?? ""
+            let pb = b.element.file?.path ?? ""
+            if pa != pb { return pa < pb }
+            let sa = a.element.span?.start ?? -1
+            let sb = b.element.span?.start ?? -1
+            if sa != sb { return sa < sb }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+}
+
 /// Collects diagnostics while a phase runs.
 public struct DiagnosticBag: Sendable {
     /// Everything reported so far, in order.

@@ -1,3 +1,4 @@
+import Foundation
 import VigieCore
 import VigieText
 import VigieRegex
@@ -13,6 +14,14 @@ package enum Checker {
         "id", "text", "lang", "timestamp", "created_at", "channel", "thread", "platform", "url", "parent_id", "title",
         "author", "author.id", "author.name", "author.role", "author.age", "author.created_at", "author.followers",
         "author.verified", "author.karma", "author.posts", "meta",
+    ]
+    /// The type Grammar/input.schema.json gives a documented field that has exactly one type a
+    /// comparison can check (fields that may be a string or a number, and times, are left out).
+    package static let fieldTypes: [String: StaticType] = [
+        "text": .string, "lang": .string, "channel": .string, "platform": .string, "url": .string, "title": .string,
+        "author.name": .string, "author.role": .string,
+        "author.age": .number, "author.followers": .number, "author.karma": .number, "author.posts": .number,
+        "author.verified": .bool,
     ]
 
     package static func check(_ rs: inout RuleSet) {
@@ -49,7 +58,10 @@ package enum Checker {
                     if v.texts.isEmpty {
                         d.append(Diagnostic("E051", .error, "the `\(v.lang.text)` variant of template `\(t.name.text)` has no text", file: f.file, span: v.lang.span, help: "give at least one text: `\(v.lang.text): [\"...\"]`"))
                     }
-                    for text in v.texts { checkPlaceholders(text, file: f.file, into: &d) }
+                    for text in v.texts {
+                        checkPlaceholders(text, file: f.file, into: &d)
+                        checkPlaceholderFields(text, file: f.file, into: &d)
+                    }
                 }
             }
             for r in f.rules {
@@ -59,7 +71,11 @@ package enum Checker {
             }
             for t in f.tests { rs.tests.append(Located(file: f.file, decl: t)) }
         }
-        if rs.langs.isEmpty { rs.langs = ["fr", "en", "es"] }
+        if rs.langs.isEmpty {
+            rs.langs = ["fr", "en", "es"]
+        } else {
+            checkVariantLanguages(rs, into: &d)
+        }
         let stageNames = NormalizationStages.named.map(\.0)
         for f in rs.files {
             for n in f.normalizeExcept {
@@ -119,6 +135,59 @@ package enum Checker {
         rs.diagnostics += d
     }
 
+    /// W005: a template variant in a language the rule set does not declare (only when some file
+    /// declares languages with `lang`): comments are detected among the declared languages only,
+    /// so the variant is used only for comments whose `lang` field names it.
+    package static func checkVariantLanguages(_ rs: RuleSet, into d: inout [Diagnostic]) {
+        let declared = rs.langs
+        for name in rs.templates.keys.sorted() {
+            let t = rs.templates[name]!
+            let has = Set(t.decl.variants.map(\.lang.text))
+            for (i, v) in t.decl.variants.enumerated() where !declared.contains(v.lang.text) {
+                let list = declared.joined(separator: ", ")
+                var notes = ["Vigie detects each comment's language among the declared ones (\(list)); this variant is used only for comments whose `lang` field says `\(v.lang.text)`"]
+                let missing = declared.filter { !has.contains($0) }
+                if i == 0, !missing.isEmpty {
+                    notes.append("it is the template's first variant: comments in \(missing.joined(separator: ", ")), which \(missing.count == 1 ? "has" : "have") no variant, get it")
+                }
+                let help = closestName(to: v.lang.text, among: declared.filter { !has.contains($0) }).map { "did you mean `\($0)`?" }
+                    ?? "declare the language (`lang \(list), \(v.lang.text)`), or rename or remove this variant"
+                d.append(Diagnostic("W005", .warning, "template `\(name)` has a variant in `\(v.lang.text)`, a language the rule set does not declare (\(list))", file: t.file, span: v.lang.span,
+                                    label: "not a declared language", notes: notes, help: help))
+            }
+        }
+    }
+
+    /// The names a placeholder may use besides the documented input fields and `meta.`.
+    package static let placeholderNames: Set<String> = knownFields.union(["lang", "match"])
+
+    /// W006: a placeholder naming a field that is not a documented input field, such as
+    /// `{author.nmae}` (`vigie lint` reports it as `template/unknown-placeholder`).
+    package static func checkPlaceholderFields(_ text: StringLit, file: SourceFile, into d: inout [Diagnostic]) {
+        guard case .success(let parsed) = TemplateText.parse(text.value) else { return }  // E041
+        for case .placeholder(let path, let fallback) in parsed.parts {
+            let dotted = path.joined(separator: ".")
+            guard !placeholderNames.contains(dotted), path.first != "meta" else { continue }
+            let source = Array(file.text(text.span).utf8)
+            let needle = Array("{\(dotted)".utf8)
+            var span = text.span
+            if let k = offset(of: needle, in: source) {
+                span = Span(text.span.start + k + 1, text.span.start + k + needle.count)
+            }
+            let suggestion = closestName(to: dotted, among: Array(placeholderNames))
+            d.append(Diagnostic("W006", .warning, "placeholder `{\(dotted)}` names a field that is not a documented input field", file: file, span: span,
+                                label: "not an input field",
+                                notes: [fallback.map { "a comment without this field gets the fallback \"\($0)\"" } ?? "a comment without this field gets nothing in its place"],
+                                help: suggestion.map { "did you mean `\($0)`?" } ?? "custom fields belong under `meta.`, as in `{meta.\(dotted)}`"))
+        }
+    }
+
+    /// The first offset of `needle` in `haystack`.
+    package static func offset(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
+        return (0...(haystack.count - needle.count)).first { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
+
     package static func unknown(_ id: String, _ kind: String, _ n: Name, _ f: SourceFile, _ candidates: [String]) -> Diagnostic {
         let suggestion = closestName(to: n.text, among: candidates)
         return Diagnostic(id, .error, "unknown \(kind) `\(n.text)`", file: f, span: n.span, label: "no \(kind) has this name",
@@ -139,8 +208,9 @@ package enum Checker {
             case .failure(.absolute):
                 d.append(Diagnostic("E035", .error, "list file path must be relative", file: file, span: p.span, help: "write the path relative to this rule file, inside the rules folder"))
                 return nil
-            case .failure(.outside(let r)):
-                d.append(Diagnostic("E035", .error, "list file `\(p.value)` is outside the rules folder", file: file, span: p.span, notes: ["the rules folder is `\(r)`"], help: "keep list files inside the rules folder"))
+            case .failure(.outside(let resolved, let r)):
+                d.append(Diagnostic("E035", .error, "list file `\(p.value)` is outside the rules folder", file: file, span: p.span,
+                                    notes: ["the rules folder is `\(r)`", "`\(p.value)` leads to `\(resolved)`"], help: "keep list files inside the rules folder"))
                 return nil
             case .success(let r): real = r
             }
@@ -148,7 +218,13 @@ package enum Checker {
             switch RuleSetLoader.readFile(real) {
             case .success(let b): bytes = b
             case .failure(let m):
-                d.append(Diagnostic("E035", .error, "cannot read list file `\(p.value)`: \(m)", file: file, span: p.span))
+                let note = "`\(p.value)` is read as `\(real)`, relative to the folder of this rule file"
+                if let (reason, help) = RuleSetLoader.unreadableReason(real) {
+                    d.append(Diagnostic("E035", .error, "cannot read list file `\(p.value)`: \(reason)", file: file, span: p.span, label: "cannot be read",
+                                        notes: [note], help: reason.hasPrefix("no such") ? (siblingSuggestion(real, written: p.value) ?? help) : help))
+                } else {
+                    d.append(Diagnostic("E035", .error, "cannot read list file `\(p.value)`: \(m)", file: file, span: p.span, notes: [note]))
+                }
                 return nil
             }
             let lf = SourceFile(path: real, bytes: bytes)
@@ -178,6 +254,15 @@ package enum Checker {
             }
             return ResolvedList(decl: l, file: file, terms: terms, termFile: lf, termSpans: spans)
         }
+    }
+
+    /// "did you mean" for a missing list file: the closest name among the files of its folder.
+    package static func siblingSuggestion(_ real: String, written: String) -> String? {
+        let dir = (real as NSString).deletingLastPathComponent
+        let name = (real as NSString).lastPathComponent
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir), let best = closestName(to: name, among: names) else { return nil }
+        let writtenDir = (written as NSString).deletingLastPathComponent
+        return "did you mean `\(writtenDir.isEmpty ? best : (writtenDir as NSString).appendingPathComponent(best))`?"
     }
 
     package static func emptyTerm(_ t: StringLit, _ f: SourceFile) -> Diagnostic {
@@ -321,6 +406,8 @@ package enum Checker {
             if ta != .unknown, tb != .unknown, !compatible(ta, tb, op) {
                 d.append(Diagnostic("E038", .error, "cannot compare \(ta.rawValue) with \(tb.rawValue) using `\(op.rawValue)`", file: file, span: span,
                                     help: "numbers compare with numbers and durations, strings with strings; `==` and `!=` also compare booleans and null"))
+            } else if let m = schemaMismatch(a, ta, op, b, tb, file: file, span: span) {
+                d.append(m)
             }
         case .isIn(let v, let terms, _, _):
             _ = checkValue(v, file: file, into: &d)
@@ -370,6 +457,32 @@ package enum Checker {
         case .not(let a, _): return containsWindow(a)
         default: return false
         }
+    }
+
+    /// E038 for a comparison that reads a documented field with a type the other side cannot
+    /// match (`author.age < "x"`: the schema says `author.age` is a number), or nil.
+    package static func schemaMismatch(_ a: ValueSyntax, _ ta: StaticType, _ op: CompareOp, _ b: ValueSyntax, _ tb: StaticType, file: SourceFile, span: Span) -> Diagnostic? {
+        func documented(_ v: ValueSyntax) -> (String, StaticType)? {
+            guard case .field(let path, _) = v else { return nil }
+            let dotted = path.map(\.text).joined(separator: ".")
+            return fieldTypes[dotted].map { (dotted, $0) }
+        }
+        let fa = documented(a)
+        let fb = documented(b)
+        let sa = fa?.1 ?? ta
+        let sb = fb?.1 ?? tb
+        guard sa != .unknown, sb != .unknown, !compatible(sa, sb, op), let documentedSide = fa ?? fb else { return nil }
+        let (field, type) = documentedSide
+        let article = type == .string ? "a string" : type == .number ? "a number" : "a boolean"
+        let help: String
+        switch type {
+        case .number where field == "author.age": help = "compare `author.age` with a number of seconds or a duration, as in `author.age < 7d`"
+        case .number: help = "compare `\(field)` with a number, as in `\(field) >= 100`"
+        case .bool: help = "compare `\(field)` with `true` or `false` using `==` or `!=`, as in `\(field) == true`"
+        default: help = "compare `\(field)` with a string in double quotes, as in `\(field) == \"...\"`"
+        }
+        return Diagnostic("E038", .error, "cannot compare \(sa.rawValue) with \(sb.rawValue) using `\(op.rawValue)`", file: file, span: span,
+                          label: "never true", notes: ["`\(field)` is \(article) in the input (Grammar/input.schema.json)"], help: help)
     }
 
     package static func compatible(_ a: StaticType, _ b: StaticType, _ op: CompareOp) -> Bool {

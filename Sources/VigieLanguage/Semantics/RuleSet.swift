@@ -68,6 +68,13 @@ public enum RuleSetLoader {
             rs.diagnostics.append(Diagnostic("E044", .error, "cannot read `\(path)`: no such file or folder"))
             return rs
         }
+        if !isDir.boolValue, !path.hasSuffix(".vigie") {
+            var rs = RuleSet(root: path)
+            let name = (path as NSString).lastPathComponent
+            rs.diagnostics.append(Diagnostic("E043", .error, "`\(path)` is not a rule file: rule files end in `.vigie`",
+                                             help: "pass a `.vigie` file or the folder that holds them, as in `--rules Rules`; `\(name)` was not read"))
+            return rs
+        }
         let root = isDir.boolValue ? path : (path as NSString).deletingLastPathComponent
         var paths: [String] = []
         if isDir.boolValue {
@@ -113,6 +120,7 @@ public enum RuleSetLoader {
             rs.diagnostics += diags
         }
         Checker.check(&rs)
+        rs.diagnostics = Diagnostic.sortedByLocation(rs.diagnostics)
         return rs
     }
 
@@ -157,12 +165,28 @@ public enum RuleSetLoader {
         let dir = (ruleFile as NSString).deletingLastPathComponent
         let joined = ((dir.isEmpty ? "." : dir) as NSString).appendingPathComponent(relative)
         let (inside, real, realRoot) = isInside(joined, root: root)
-        guard inside else { return .failure(.outside(realRoot)) }
+        guard inside else { return .failure(.outside(real: real, root: realRoot)) }
         return .success(real)
     }
 
     package enum ListPathError: Error {
         case absolute
-        case outside(String)
+        case outside(real: String, root: String)
+    }
+
+    /// Why a list file cannot be read, when the reason is one people can act on: the file does
+    /// not exist (ENOENT), is a folder (EISDIR), or cannot be read (EACCES). Nil otherwise.
+    package static func unreadableReason(_ path: String) -> (reason: String, help: String)? {
+        var st = stat()
+        if stat(path, &st) != 0 {
+            switch errno {
+            case ENOENT, ENOTDIR: return ("no such file (ENOENT)", "check the file name; the path is read from the folder of the rule file")
+            case EACCES: return ("permission denied (EACCES): a folder on the way cannot be searched", "give the user that runs Vigie access to the folders on the way")
+            default: return nil
+            }
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR { return ("it is a folder, not a file (EISDIR)", "name a text file with one term per line") }
+        if access(path, R_OK) != 0, errno == EACCES { return ("permission denied (EACCES)", "give the user that runs Vigie read access to the file (`chmod a+r`)") }
+        return nil
     }
 }

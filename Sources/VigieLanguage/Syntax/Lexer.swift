@@ -157,7 +157,8 @@ package struct Lexer {
             let unit = String(decoding: b[unitStart..<i], as: UTF8.self)
             let seconds: Double? = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "ms": 0.001][unit]
             guard let seconds else {
-                error("E002", "unknown duration unit `\(unit)`", Span(unitStart, i), help: "durations use s, m, h, d or w, as in `90m` or `7d`")
+                let meant = Parser.durationWords[unit.lowercased()].map { "did you mean `\(digits)\($0)`? " } ?? ""
+                error("E002", "unknown duration unit `\(unit)`", Span(unitStart, i), help: meant + "durations use s, m, h, d or w, as in `90m` or `7d`")
                 return Token(kind: .invalid, span: Span(start, i), text: digits + unit)
             }
             return Token(kind: .duration, span: Span(start, i), text: digits + unit, number: value * seconds)

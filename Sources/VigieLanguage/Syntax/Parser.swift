@@ -198,6 +198,53 @@ public struct Parser {
         return "did you mean `\(s)`?"
     }
 
+    /// Words people write for a duration unit, with the unit Vigie uses (`7 days` is `7d`).
+    package static let durationWords: [String: String] = {
+        var m: [String: String] = [:]
+        for (unit, words) in [
+            ("s", ["s", "sec", "secs", "second", "seconds", "seconde", "secondes"]),
+            ("m", ["m", "min", "mins", "minute", "minutes"]),
+            ("h", ["h", "hr", "hrs", "hour", "hours", "heure", "heures"]),
+            ("d", ["d", "j", "day", "days", "jour", "jours"]),
+            ("w", ["w", "week", "weeks", "semaine", "semaines"]),
+        ] {
+            for w in words { m[w] = unit }
+        }
+        return m
+    }()
+
+    /// The help for a number followed by a unit word (`7 days`): the duration meant, or nil.
+    private func durationHelp(_ number: Token, _ unit: Token) -> String? {
+        guard number.kind == .number, unit.kind == .identifier, let u = Parser.durationWords[unit.text.lowercased()] else { return nil }
+        return "did you mean `\(number.text)\(u)`? a duration is a number and a unit with no space between them: s, m, h, d or w"
+    }
+
+    /// Expects the `}` that closes `open`. When the next token starts another declaration or
+    /// ends the file, the `{` was never closed: the diagnostic also points at it.
+    private mutating func expectClosing(_ open: Token, _ what: String, help: String? = nil) throws -> Token {
+        if tok.kind == .rbrace { return advance() }
+        let unclosed = tok.kind == .eof || (tok.startsLine && tok.kind == .identifier && Parser.topLevelKeywords.contains(tok.text) && !isInsideKeywordUse())
+        let before = diagnostics.count
+        let e = fail("E010", "expected \(what), found \(describe(tok))", label: "expected \(what)", help: help)
+        if unclosed, diagnostics.count > before {
+            diagnostics[diagnostics.count - 1].labels.append(DiagnosticLabel(file: file, span: open.span, message: "this `{` is never closed"))
+        }
+        throw e
+    }
+
+    /// After `has` (or `near`), a word that is not `any` or `all` but is followed by terms is a
+    /// misspelt quantifier (`has ani [...]`).
+    private mutating func checkQuantifierTypo() throws {
+        guard tok.kind == .identifier, !tok.isWord("any"), !tok.isWord("all") else { return }
+        let next = peek(1)
+        let suggestion = closestName(to: tok.text, among: ["any", "all"])
+        let termsFollow = next.kind == .lbracket || next.kind == .string
+            || (suggestion != nil && next.kind == .identifier && !["and", "or", "then", "near", "not", "within"].contains(next.text))
+        guard termsFollow, !(next.startsLine && Parser.topLevelKeywords.contains(next.text)) else { return }
+        throw fail("E010", "expected `any`, `all` or terms, found \(describe(tok))", label: "not `any` or `all`",
+                   help: suggestion.map { "did you mean `\($0)`?" } ?? "write `has any [\"...\"]` (one of the terms) or `has all [\"...\"]` (every term)")
+    }
+
     private mutating func parseList() throws -> ListDecl {
         let start = advance().span.start
         let n = try name("a list name")
@@ -227,9 +274,9 @@ public struct Parser {
     private mutating func parseTemplate() throws -> TemplateDecl {
         let start = advance().span.start
         let n = try name("a template name")
-        _ = try expect(.lbrace, "`{`")
+        let open = try expect(.lbrace, "`{`")
         var variants: [TemplateDecl.Variant] = []
-        while tok.kind != .rbrace, tok.kind != .eof {
+        while tok.kind != .rbrace, tok.kind != .eof, !(tok.startsLine && Parser.topLevelKeywords.contains(tok.text) && !isInsideKeywordUse()) {
             let lang = try name("a language code followed by `:`")
             _ = try expect(.colon, "`:`", help: "write each variant as `fr: \"Bonjour {author.name}\"`")
             if tok.kind == .lbracket {
@@ -239,7 +286,7 @@ public struct Parser {
             }
             _ = eat(.comma)
         }
-        _ = try expect(.rbrace, "`}`")
+        _ = try expectClosing(open, "`}`")
         return TemplateDecl(name: n, variants: variants, span: Span(start, previousEnd))
     }
 
@@ -265,7 +312,7 @@ public struct Parser {
                            help: suggestionHelp(for: tok, among: ["priority", "shadow", "exact"]))
             }
         }
-        _ = try expect(.lbrace, "`{` to open the rule")
+        let open = try expect(.lbrace, "`{` to open the rule")
         var condition = Expr.constant(false, tok.span)
         var actions: [ActionSyntax] = []
         var matchExamples: [StringLit] = []
@@ -282,6 +329,10 @@ public struct Parser {
         }
         if tok.isWord("then") || !failed {
             do {
+                if !failed, tok.kind == .identifier, !tok.isWord("then"), let s = closestName(to: tok.text, among: ["then", "and", "or", "near"]) {
+                    throw fail("E010", "expected `then`, found \(describe(tok))", label: "not a keyword",
+                               help: "did you mean `\(s)`?" + (s == "near" ? " write `text has any colis near any retard within 6 words`" : ""))
+                }
                 try expectWord("then", help: failed ? nil : "after the condition, write `then` and the actions, as in `then hide \"spam\"`")
                 actions = try parseActions()
             } catch {
@@ -309,7 +360,7 @@ public struct Parser {
         if tok.kind != .rbrace, failed {
             return RuleDecl(name: n, priority: priority, shadow: shadow, exact: exact, condition: condition, actions: actions, matchExamples: [], noMatchExamples: [], span: Span(start, previousEnd))
         }
-        _ = try expect(.rbrace, "`}` to close rule `\(n.text)`", help: "a rule holds one `when` condition and one `then` list of actions")
+        _ = try expectClosing(open, "`}` to close rule `\(n.text)`", help: "a rule holds one `when` condition and one `then` list of actions")
         return RuleDecl(
             name: n, priority: priority, shadow: shadow, exact: exact, condition: condition, actions: actions,
             matchExamples: matchExamples, noMatchExamples: noMatchExamples, span: Span(start, previousEnd))
@@ -460,7 +511,7 @@ public struct Parser {
     private mutating func parseWindow() throws -> WindowSyntax {
         let start = tok.span.start
         try expectWord("window", help: "write `window 15m` or `window 15m by author`")
-        let d = try expect(.duration, "a duration such as `15m`")
+        let d = try expect(.duration, "a duration such as `15m`", help: durationHelp(tok, peek(1)))
         var key: [Name]?
         if eatWord("by") { key = try fieldPath() }
         return WindowSyntax(seconds: d.number, key: key, span: Span(start, previousEnd))
@@ -469,7 +520,7 @@ public struct Parser {
     /// `period DURATION [per FIELD.PATH]` after `once per` or `cooldown`.
     private mutating func parsePeriod(keyWord: String) throws -> WindowSyntax {
         let start = tok.span.start
-        let d = try expect(.duration, "a duration such as `1h`")
+        let d = try expect(.duration, "a duration such as `1h`", help: durationHelp(tok, peek(1)))
         var key: [Name]?
         if eatWord(keyWord) { key = try fieldPath() }
         return WindowSyntax(seconds: d.number, key: key, span: Span(start, previousEnd))
@@ -520,6 +571,7 @@ public struct Parser {
             op = .endsWith
         }
         var quantifier = Quantifier.any
+        try checkQuantifierTypo()
         if eatWord("any") { quantifier = .any } else if eatWord("all") { quantifier = .all }
         var terms: TermsSyntax
         // `inflected` before terms (not a list named `inflected` followed by `and`, `or`, `near`...).
@@ -539,6 +591,7 @@ public struct Parser {
             let nearStart = advance().span.start
             guard op == .has else { throw fail("E022", "`near` works with `has` only", at: Span(nearStart, previousEnd)) }
             var q2 = Quantifier.any
+            try checkQuantifierTypo()
             if eatWord("any") { q2 = .any } else if eatWord("all") { q2 = .all }
             let terms2 = try parseTerms()
             try expectWord("within", help: "write `near TERMS within 6 words`")
@@ -576,6 +629,12 @@ public struct Parser {
             return .string(StringLit(value: t.text, span: t.span))
         case .number, .percent:
             advance()
+            if let help = durationHelp(t, tok) {
+                let unit = advance()
+                diagnostics.append(Diagnostic("E002", .error, "`\(t.text) \(unit.text)` is not a duration", file: file, span: t.span.merged(with: unit.span),
+                                              label: "write `\(t.text)\(Parser.durationWords[unit.text.lowercased()]!)`", help: help))
+                return .duration(t.number * (["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800][Parser.durationWords[unit.text.lowercased()]!] ?? 1), Span(t.span.start, unit.span.end))
+            }
             return .number(t.number, t.span)
         case .duration:
             advance()
@@ -618,7 +677,7 @@ public struct Parser {
         let start = advance().span.start
         let n = try string("a test name")
         let todo = eatWord("todo")
-        _ = try expect(.lbrace, "`{`")
+        let open = try expect(.lbrace, "`{`")
         try expectWord("given", help: "a test reads `test \"name\" { given { text: \"...\" } expect ... }`")
         var history: [GivenValue] = []
         let given: GivenValue
@@ -649,7 +708,7 @@ public struct Parser {
         if expectations.isEmpty, !nothing {
             throw fail("E025", "expected `expect` in test, found \(describe(tok))", help: "write `expect hide`, `expect reply TEMPLATE, tag LABEL` or `expect nothing`")
         }
-        _ = try expect(.rbrace, "`}` to close the test")
+        _ = try expectClosing(open, "`}` to close the test")
         return TestDecl(name: n, todo: todo, given: given, history: history, expectations: expectations, expectNothing: nothing, span: Span(start, previousEnd))
     }
 

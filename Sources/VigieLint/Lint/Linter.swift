@@ -101,15 +101,5 @@ public enum Linter {
     }
 
     /// Findings in a stable order: those without a file first, then by file path and position.
-    package static func sorted(_ ds: [Diagnostic]) -> [Diagnostic] {
-        ds.enumerated().sorted { a, b in
-            let pa = a.element.file?.path ?? ""
-            let pb = b.element.file?.path ?? ""
-            if pa != pb { return pa < pb }
-            let sa = a.element.span?.start ?? -1
-            let sb = b.element.span?.start ?? -1
-            if sa != sb { return sa < sb }
-            return a.offset < b.offset
-        }.map(\.element)
-    }
+    package static func sorted(_ ds: [Diagnostic]) -> [Diagnostic] { Diagnostic.sortedByLocation(ds) }
 }

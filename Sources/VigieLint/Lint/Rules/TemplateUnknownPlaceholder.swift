@@ -5,7 +5,7 @@ import VigieLanguage
 import VigieEngine
 import VigieRuleTests
 /// `template/unknown-placeholder`: a reply placeholder naming a field that is not a documented
-/// input field.
+/// input field (the checker's W006, reported under this id).
 public struct TemplateUnknownPlaceholderRule: LintRule {
     public static let description = LintRuleDescription(
         id: "template/unknown-placeholder",
@@ -35,49 +35,17 @@ public struct TemplateUnknownPlaceholderRule: LintRule {
                 template merci { fr: "Merci {author.name|à vous} ! Ticket {meta.ticket|en cours}, réponse en {lang}." }
                 rule r { when text has "merci" then reply merci }
                 """)
-        ]
+        ],
+        replacesCheckerIDs: ["W006"]
     )
 
     public init() {}
 
     public func check(_ context: LintContext) -> [Diagnostic] {
-        var out: [Diagnostic] = []
-        let known = Checker.knownFields.union(["lang", "match"])
-        for f in context.ruleSet.files {
-            for t in f.templates {
-                for v in t.variants {
-                    for text in v.texts {
-                        guard case .success(let parsed) = TemplateText.parse(text.value) else { continue }  // E041
-                        for case .placeholder(let path, let fallback) in parsed.parts {
-                            let dotted = path.joined(separator: ".")
-                            guard !known.contains(dotted), path.first != "meta" else { continue }
-                            let source = Array(f.file.text(text.span).utf8)
-                            let needle = Array("{\(dotted)".utf8)
-                            var span = text.span
-                            if let k = Self.offset(of: needle, in: source) {
-                                span = Span(text.span.start + k + 1, text.span.start + k + needle.count)
-                            }
-                            let suggestion = closestName(to: dotted, among: Array(known))
-                            out.append(
-                                context.finding(
-                                    Self.description, "placeholder `{\(dotted)}` names a field that is not a documented input field",
-                                    file: f.file, span: span, label: "not an input field",
-                                    notes: [
-                                        fallback.map { "a comment without this field gets the fallback \"\($0)\"" }
-                                            ?? "a comment without this field gets nothing in its place"
-                                    ],
-                                    help: suggestion.map { "did you mean `\($0)`?" } ?? "custom fields belong under `meta.`, as in `{meta.\(dotted)}`"))
-                        }
-                    }
-                }
-            }
+        context.ruleSet.diagnostics.filter { $0.id == "W006" }.map { d in
+            var f = d
+            f.id = Self.description.id
+            f.severity = Self.description.severity
+            return f
         }
-        return out
-    }
-
-    /// The first offset of `needle` in `haystack`.
-    package static func offset(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
-        return (0...(haystack.count - needle.count)).first { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
-    }
-}
+    }}
