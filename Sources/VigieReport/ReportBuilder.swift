@@ -118,7 +118,7 @@ public final class ReportBuilder {
         }
         guard actionsNode >= 0 || errorCodeNode >= 0 else {
             totals.unreadable += 1
-            if doc.kind(root) == .object, let t = doc.lookup(textPath), doc.kind(t) == .string { commentLike += 1 }
+            if doc.kind(root) == .object, textPaths.contains(where: { p in doc.lookup(p).map { doc.kind($0) == .string } ?? false }) { commentLike += 1 }
             nextLine += 1
             return
         }

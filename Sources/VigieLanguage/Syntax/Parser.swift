@@ -235,7 +235,7 @@ public struct Parser {
     /// After `has` (or `near`), a word that is not `any` or `all` but is followed by terms is a
     /// misspelt quantifier (`has ani [...]`).
     private mutating func checkQuantifierTypo() throws {
-        guard tok.kind == .identifier, !tok.isWord("any"), !tok.isWord("all") else { return }
+        guard tok.kind == .identifier, !tok.isWord("any"), !tok.isWord("all"), !tok.isWord("inflected") else { return }
         let next = peek(1)
         let suggestion = closestName(to: tok.text, among: ["any", "all"])
         let termsFollow = next.kind == .lbracket || next.kind == .string
