@@ -54,7 +54,7 @@ check: build
 
 # Run each libFuzzer target of Fuzz/ for FUZZ_SECONDS (builds VigieKit with -sanitize=fuzzer,address).
 # A fixed seed makes a CI run repeatable; `make fuzz FUZZ_SEED=0` lets libFuzzer pick one.
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 30
 FUZZ_SEED ?= 1
 fuzz:
 	./scripts/fuzz.sh --time $(FUZZ_SECONDS) --seed $(FUZZ_SEED)

@@ -62,7 +62,11 @@ public final class Regex: @unchecked Sendable {
     public let isJIT: Bool
 
     /// Compiles `pattern` with flags letters `i`, `m`, `s`, `x` (and `u`, always on).
-    public init(_ pattern: String, flags: String = "") throws(CompileError) {
+    ///
+    /// `guarded: false` compiles the pattern as it is, without the time guard and without
+    /// refusing backreferences: only for `vigie bench`'s naive baseline, which measures plain
+    /// PCRE2. Rules always get the guard.
+    public init(_ pattern: String, flags: String = "", guarded: Bool = true) throws(CompileError) {
         var options: UInt32 = UInt32(PCRE2_UTF) | UInt32(PCRE2_UCP) | UInt32(PCRE2_MATCH_INVALID_UTF)
         for f in flags {
             switch f {
@@ -81,6 +85,12 @@ public final class Regex: @unchecked Sendable {
         }
         guard let compiled else {
             throw CompileError(message: Regex.message(for: errorCode), offset: errorOffset)
+        }
+        if !guarded {
+            code = compiled
+            self.pattern = pattern
+            isJIT = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+            return
         }
         var backreferences: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_BACKREFMAX), &backreferences)
