@@ -3,6 +3,7 @@ import VigieText
 import VigieRegex
 import VigieLanguage
 import VigieEngine
+
 /// A deterministic pseudo-random generator (SplitMix64), so benchmarks are reproducible.
 package struct SplitMix64 {
     package var state: UInt64

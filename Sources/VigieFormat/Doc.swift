@@ -1,5 +1,6 @@
 import VigieCore
 import VigieLanguage
+
 /// A layout document: what the formatter wants to print, with the places where a line may break.
 ///
 /// This is the classic Wadler / Oppen pretty-printing model (as in prettier): a `group` is printed

@@ -1,5 +1,6 @@
 import VigieCore
 import VigieLanguage
+
 /// Builds the ``Doc`` of a rule file from its tokens: the canonical layout described in
 /// ``RuleFormatter`` and `Grammar/FORMAT.md`.
 ///

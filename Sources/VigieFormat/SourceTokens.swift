@@ -1,5 +1,6 @@
 import VigieCore
 import VigieLanguage
+
 /// A rule file's tokens as the formatter sees them: the code tokens, and for each one the
 /// comments written just before it, with where the author left blank lines.
 package struct SourceTokens {

@@ -1,5 +1,6 @@
 import VigieCore
 import VigieLanguage
+
 /// A text rendering of a syntax tree without its positions, to compare two trees: two files
 /// have the same fingerprint when they mean the same, whatever their layout and comments.
 ///

@@ -1,5 +1,6 @@
 import VigieCore
 import VigieLanguage
+
 /// Unified diffs of two texts, line by line (Myers' algorithm), as `diff -u` prints them, so
 /// `vigie fmt --check` output can be read in a CI log or applied with `patch -p0`.
 public enum UnifiedDiff {

@@ -2,6 +2,7 @@ import VigieCore
 import VigieRegex
 import VigieLanguage
 import VigieFormat
+
 /// Turns the regular expressions and literal values of an AutoModerator rule into PCRE2 patterns
 /// that a Vigie regex literal (`/.../flags`) can hold.
 ///

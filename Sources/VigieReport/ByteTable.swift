@@ -1,5 +1,6 @@
 import VigieCore
 import VigieEngine
+
 /// A hash table keyed by byte strings, each key with a count: interns rule names, tags and
 /// words read from JSON lines without making a `String` per lookup.
 ///

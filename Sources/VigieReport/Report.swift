@@ -1,5 +1,6 @@
 import VigieCore
 import VigieEngine
+
 /// What `vigie report` measured over a decisions file: totals, counts along a time (or line)
 /// axis, rules, tags, escalations and crisis windows, and a few examples per rule.
 ///

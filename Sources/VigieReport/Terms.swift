@@ -1,5 +1,6 @@
 import VigieCore
 import VigieEngine
+
 /// The words that come up most in the comments of each tag — the report's "top terms".
 ///
 /// Decision lines do not say which terms matched, so the report derives them from the comments

@@ -1,5 +1,6 @@
 import VigieCore
 import VigieEngine
+
 /// What the horizontal axis of a report measures.
 public enum ReportAxis: String, Sendable {
     /// The comments' own timestamps (`--comments` given), in UTC.

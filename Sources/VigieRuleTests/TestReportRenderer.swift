@@ -1,6 +1,7 @@
 import VigieCore
 import VigieLanguage
 import VigieEngine
+
 /// Renders a ``RuleTestReport`` for people and for tools.
 public enum TestReportRenderer {
     /// Text: each failure with `file:line`, name, expected vs actual, a diff and the trace; then

@@ -1,6 +1,7 @@
 import VigieCore
 import VigieLanguage
 import VigieEngine
+
 /// The outcome of one test.
 public struct RuleTestResult {
     /// Passed, failed, or a known gap.

@@ -1,4 +1,5 @@
 import VigieCore
+
 /// The evidence for each language found in a text: function words count 2, letters only one
 /// language uses 1 (`¿ ¡ œ` 2). The normalizer gathers it while it writes the words
 /// (``Normalizer/normalize(buffer:into:origins:languages:)``): no second pass over the text.

@@ -2,6 +2,7 @@ import VigieCore
 import VigieText
 import VigieRegex
 import VigieLanguage
+
 /// A multi-pattern byte automaton (Aho-Corasick).
 ///
 /// Every text atom of every rule is one pattern; one pass over a comment's normalized bytes

@@ -2,6 +2,7 @@ import VigieCore
 import VigieText
 import VigieRegex
 import VigieLanguage
+
 /// Turns a checked ``RuleSet`` into a ``Program``: interns every term once, hash-conses the
 /// condition graph, compiles regexes with PCRE2 JIT, and works out which patterns gate each rule.
 public enum Compiler {

@@ -2,6 +2,7 @@ import VigieCore
 import VigieText
 import VigieRegex
 import VigieLanguage
+
 /// The condition graph laid out in flat arrays for the evaluator's inner loop.
 ///
 /// ``Program/nodes`` is an enum whose cases carry arrays: switching on it retains and releases

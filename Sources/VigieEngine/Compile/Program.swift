@@ -2,6 +2,7 @@ import VigieCore
 import VigieText
 import VigieRegex
 import VigieLanguage
+
 /// Where a text predicate looks.
 public enum Subject: Hashable, Sendable {
     /// The comment's main text field (scanned once by the shared automaton).

@@ -2,6 +2,7 @@ import VigieCore
 import VigieText
 import VigieRegex
 import VigieLanguage
+
 /// Finds, for a regular expression, a set of literal words at least one of which appears in
 /// every text it matches. The matcher graph looks for those words with the shared automaton and
 /// runs PCRE2 only when one of them was seen. Returns nil when no such set can be proven (the

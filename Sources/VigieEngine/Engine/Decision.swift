@@ -2,6 +2,7 @@ import VigieCore
 import VigieText
 import VigieRegex
 import VigieLanguage
+
 /// An action in a comment's decision, with the rule it comes from.
 public struct DecidedAction: Sendable, Equatable {
     /// hide, escalate, reply, flag, tag or allow.

@@ -2,6 +2,7 @@ import VigieCore
 import VigieText
 import VigieRegex
 import VigieLanguage
+
 /// A growable buffer of plain values (integers, booleans) for scratch space written on every
 /// comment. Unlike an array it has no reference count and no uniqueness check: appending is a
 /// compare and a store. It cannot be copied (`~Copyable`): it has exactly one owner (an

@@ -2,6 +2,7 @@ import VigieCore
 import VigieText
 import VigieRegex
 import VigieLanguage
+
 extension Evaluator {
     /// The longest text a placeholder may insert, in characters.
     package static let maxPlaceholderLength = 80

@@ -2,6 +2,7 @@ import VigieCore
 import VigieText
 import VigieRegex
 import VigieLanguage
+
 /// A value read from a comment or written in a rule, at evaluation time.
 package enum RuntimeValue {
     case missing(String)

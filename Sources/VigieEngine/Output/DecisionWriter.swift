@@ -2,6 +2,7 @@ import VigieCore
 import VigieText
 import VigieRegex
 import VigieLanguage
+
 /// Writes decisions and error records as JSON lines (the output contract in
 /// `Grammar/output.schema.json`). Keys always come in the same order.
 public struct DecisionWriter {

@@ -2,6 +2,7 @@ import VigieCore
 import VigieText
 import VigieRegex
 import VigieLanguage
+
 /// Turns an evaluation trace into an explanation: the normalized text, every rule in evaluation
 /// order with each condition's value and matched spans, and what precedence kept or dropped.
 public struct Explainer {

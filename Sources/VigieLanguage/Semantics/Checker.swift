@@ -2,6 +2,7 @@ import Foundation
 import VigieCore
 import VigieText
 import VigieRegex
+
 /// Resolves names across a rule set and reports what cannot work: unknown or duplicate names,
 /// cycles between rules, bad severities, functions and placeholders, incompatible comparisons.
 package enum Checker {

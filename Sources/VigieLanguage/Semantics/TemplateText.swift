@@ -1,6 +1,7 @@
 import VigieCore
 import VigieText
 import VigieRegex
+
 /// A reply text split into literal parts and `{placeholder}` parts.
 public struct TemplateText: Sendable {
     /// One piece of a template.

@@ -1,6 +1,7 @@
 import VigieCore
 import VigieText
 import VigieRegex
+
 /// The syntax tree of a rule file, as written (names unresolved).
 
 /// An identifier with its span.

@@ -1,6 +1,7 @@
 import VigieCore
 import VigieText
 import VigieRegex
+
 /// Turns a rule file's bytes into tokens. Lexical errors become `.invalid` tokens plus a
 /// diagnostic, and lexing goes on, so the parser can report every problem in a file.
 ///

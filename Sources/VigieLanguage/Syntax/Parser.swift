@@ -1,6 +1,7 @@
 import VigieCore
 import VigieText
 import VigieRegex
+
 /// Parses one rule file into a ``RuleFileSyntax``.
 ///
 /// The parser is recursive descent over the token list. On an error it reports a diagnostic and

@@ -1,6 +1,7 @@
 import VigieCore
 import VigieText
 import VigieRegex
+
 /// The kinds of token the lexer produces. Keywords are contextual: the lexer returns them as
 /// identifiers and the parser recognises them by text, so names like `test` or `file` stay usable.
 public enum TokenKind: Equatable, Sendable {

@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// A set of characters, exact for ASCII and approximate beyond: non-ASCII characters are
 /// tracked as explicit scalars plus broad categories (letters, digits, spaces, others).
 ///

@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// Small lists of everyday words per language, used by `term/short-substring` to show which
 /// ordinary words a short substring term would fire inside.
 ///

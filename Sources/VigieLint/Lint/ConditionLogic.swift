@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// Decides, where it is easy to decide, whether one rule condition implies another: whenever
 /// the first holds, so does the second. "No" means "not shown", never "shown false".
 ///

@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// Everything a lint rule may look at: the checked rule set, its compiled program when it
 /// compiles, the options of the run, and indexes of the places where terms and regexes are used.
 ///

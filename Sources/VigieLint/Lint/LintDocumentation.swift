@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// The documentation of the lint rules, generated from ``LintRegistry``: `Grammar/LINT.md`,
 /// `vigie lint --explain ID`, `vigie lint --list` and the help of SARIF rules.
 public enum LintDocumentation {

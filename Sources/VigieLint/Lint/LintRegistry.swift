@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// Every lint rule, in the order they are documented and run.
 public enum LintRegistry {
     /// The rule types. Add a new rule here (and in `Grammar/LINT.md`, which a test regenerates).

@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// One check of `vigie lint`: a stable id, a default severity, a one-line summary, a long
 /// explanation, and example rule files that must and must not trigger it.
 ///

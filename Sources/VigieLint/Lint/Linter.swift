@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// How a lint run is set up.
 public struct LintOptions: Sendable {
     /// Severities and disabled rules (from `vigie-lint.json`).

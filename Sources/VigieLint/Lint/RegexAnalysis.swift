@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// A way a regular expression can make PCRE2 backtrack far more than the text's length.
 package struct BacktrackingRisk {
     /// The shape of the risk.

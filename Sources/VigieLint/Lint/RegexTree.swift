@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// A regular expression parsed for analysis: its structure with byte ranges in the pattern,
 /// characters as ``CharSet``s. PCRE2 still does all the matching; this tree only lets lint
 /// rules reason about quantifiers, alternatives, empty matches and impossible anchors.

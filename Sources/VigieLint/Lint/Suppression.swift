@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// A `# vigie:ignore ID -- reason` comment: it silences the findings with that id on the next
 /// line that is not itself a comment.
 ///

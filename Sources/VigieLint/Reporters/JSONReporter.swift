@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// `--format json` of `vigie check` and `vigie lint`: one versioned document, described by
 /// `Grammar/diagnostics.schema.json`, whichever command writes it.
 ///

@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// `list/duplicate-term`: the same term twice in a list, or in two lists used by the same rule.
 public struct ListDuplicateTermRule: LintRule {
     public static let description = LintRuleDescription(

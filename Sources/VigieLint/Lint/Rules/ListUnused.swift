@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// `list/unused`: a list no rule uses.
 public struct ListUnusedRule: LintRule {
     public static let description = LintRuleDescription(

@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// `regex/catastrophic-backtracking`: a regular expression whose matching time can explode on
 /// some comments.
 public struct RegexCatastrophicBacktrackingRule: LintRule {

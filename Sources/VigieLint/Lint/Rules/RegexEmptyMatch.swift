@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// `regex/empty-match`: a regular expression that can match an empty string, so it holds on
 /// comments that contain none of what it looks for.
 public struct RegexEmptyMatchRule: LintRule {

@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// `regex/no-literal`: a regular expression with no word the prefilter can look for, in a rule
 /// that nothing else gates, so PCRE2 runs on every comment.
 public struct RegexNoLiteralRule: LintRule {

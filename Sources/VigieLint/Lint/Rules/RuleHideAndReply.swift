@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// `rule/hide-and-reply`: a rule that hides the comment and replies to it (the checker's W003,
 /// reported under this id).
 public struct RuleHideAndReplyRule: LintRule {

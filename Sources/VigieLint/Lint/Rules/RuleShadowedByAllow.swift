@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// `rule/shadowed-by-allow`: a rule that can never act because an `allow` rule evaluated before
 /// it holds whenever it does.
 public struct RuleShadowedByAllowRule: LintRule {

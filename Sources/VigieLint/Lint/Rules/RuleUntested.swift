@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// `rule/untested`: a rule that no test, example or test file exercises.
 public struct RuleUntestedRule: LintRule {
     public static let description = LintRuleDescription(

@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// `template/missing-language`: a template without a variant for one of the rule set's
 /// languages (the checker's W002, reported under this id).
 public struct TemplateMissingLanguageRule: LintRule {

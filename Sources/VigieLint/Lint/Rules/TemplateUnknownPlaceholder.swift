@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// `template/unknown-placeholder`: a reply placeholder naming a field that is not a documented
 /// input field (the checker's W006, reported under this id).
 public struct TemplateUnknownPlaceholderRule: LintRule {

@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// `template/unused`: a template no rule replies with.
 public struct TemplateUnusedRule: LintRule {
     public static let description = LintRuleDescription(

@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// `term/never-matches`: a term or a regular expression that can never match as written.
 public struct TermNeverMatchesRule: LintRule {
     public static let description = LintRuleDescription(

@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// `term/short-substring`: a short term matched with `contains` that fires inside ordinary words.
 public struct TermShortSubstringRule: LintRule {
     public static let description = LintRuleDescription(

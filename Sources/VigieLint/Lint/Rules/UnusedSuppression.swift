@@ -4,6 +4,7 @@ import VigieRegex
 import VigieLanguage
 import VigieEngine
 import VigieRuleTests
+
 /// `lint/unused-suppression`: a `# vigie:ignore` comment that silences nothing.
 public struct UnusedSuppressionRule: LintRule {
     public static let description = LintRuleDescription(
