@@ -239,6 +239,8 @@ package struct RegexGuardState {
     /// Once the wall-clock deadline has passed: when this thread's CPU time must end the call
     /// (0 until then).
     var cpuDeadline: UInt64 = 0
+    /// When a stop (``RegexStop``) cuts this call off, read once at its first start position.
+    var stopAt: UInt64 = .max
 }
 
 /// This thread's CPU time in nanoseconds (a system call: read only once a call is late).
@@ -265,6 +267,9 @@ private func regexGuard(_ block: UnsafeMutablePointer<pcre2_callout_block_8>?, _
     let now = monotonicNanoseconds()
     if entered == 0 {
         state.pointee.deadline = now &+ state.pointee.limit
+        // The stop is read under its lock once per call, not at every check: a call already
+        // running when it comes ends within its own limit anyway.
+        state.pointee.stopAt = RegexStop.cutOffTime ?? .max
     } else if now > state.pointee.deadline {
         // Late by the wall clock, which also counts the time this thread was not running (a
         // loaded machine): the call is cut off only once it has also spent half its limit of
@@ -278,15 +283,15 @@ private func regexGuard(_ block: UnsafeMutablePointer<pcre2_callout_block_8>?, _
             return PCRE2_ERROR_CALLOUT
         }
     }
-    if let stopAt = RegexStop.cutOffTime, now > stopAt { return PCRE2_ERROR_CALLOUT }
-    return 0
+    return now > state.pointee.stopAt ? PCRE2_ERROR_CALLOUT : 0
 }
 
 /// A process-wide stop for running regexes (`vigie run` asks for it on SIGINT and SIGTERM).
 ///
 /// After ``request(graceMilliseconds:)``, regexes keep running for the grace period, so that
-/// the lines already read are decided as usual; after it, any regex is cut off at its next check
-/// (within 8 start positions), so a stop takes effect whatever the patterns are doing.
+/// the lines already read are decided as usual; after it, a regex search that starts is cut off at
+/// its first check, and one already running ends within its own time limit, so a stop takes
+/// effect whatever the patterns are doing.
 public enum RegexStop {
     nonisolated(unsafe) private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
         let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
