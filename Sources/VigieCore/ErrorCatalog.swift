@@ -281,6 +281,11 @@ public enum ErrorCatalog {
             "`inflected` finds a word's forms in the Hunspell dictionaries (French fr, Spanish es_ES, English en_US, under /usr/share/hunspell or VIGIE_HUNSPELL_DIR). A word no dictionary has (slang, a name, a conjugated form) has no forms to find.",
             example: "rule r { when text has inflected \"zorglubiser\" then flag review }",
             fix: "Write the word as the dictionary lists it: the infinitive of a verb (`tuer`, not `tué`), the masculine singular of a noun or adjective (`abruti`); list slang and names with `has any [...]`. `scripts/bootstrap.sh` installs the dictionaries."),
+        "E056": Entry(
+            "word too short for a typo",
+            "`fuzzy` accepts one typo in words of at least five letters. In a shorter word, one edit reaches everyday words (`con` → `bon`, `ton`, `mon`, `cou`), so the rule would fire on ordinary comments.",
+            example: "rule r { when text has fuzzy \"con\" then hide }",
+            fix: "List the short word's spellings with `has any [...]`, or use `fuzzy` on a longer word or phrase."),
         "W001": Entry(
             "unknown field",
             "The field is not one of Vigie's documented input fields (see Grammar/input.schema.json). It may still be present in your comments; a missing field makes every comparison on it false.",

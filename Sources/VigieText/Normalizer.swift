@@ -113,9 +113,16 @@ public struct NormalizationStages: OptionSet, Hashable, Sendable {
     public static let repeats = NormalizationStages(rawValue: 1 << 6)
     /// Three or more single letters split by spaces, dots or dashes join (`n.a.z.e` → `naze`).
     public static let spacing = NormalizationStages(rawValue: 1 << 7)
+    /// Texting spellings count as the words they stand for (`jvais` for `je vais`, `ntm`, `xq`,
+    /// `u`): applied to the terms of `has` when rules compile, from the tables of
+    /// `Sources/VigieText/Data/Texting.swift`.
+    public static let texting = NormalizationStages(rawValue: 1 << 8)
+    /// A short word glued to the next one counts as the two (`jdeteste`, `larabe`): applied to
+    /// the terms of `has` when rules compile, from the `glue:` lines of the texting tables.
+    public static let glued = NormalizationStages(rawValue: 1 << 9)
 
     /// Every stage (the default).
-    public static let all: NormalizationStages = [.compatibility, .invisible, .confusables, .caseFold, .accents, .leetspeak, .repeats, .spacing]
+    public static let all: NormalizationStages = [.compatibility, .invisible, .confusables, .caseFold, .accents, .leetspeak, .repeats, .spacing, .texting, .glued]
     /// What `exact` rules use: Unicode, case and accent folding only.
     public static let minimal: NormalizationStages = [.compatibility, .invisible, .caseFold, .accents]
 
@@ -123,6 +130,7 @@ public struct NormalizationStages: OptionSet, Hashable, Sendable {
     public static let named: [(String, NormalizationStages)] = [
         ("compatibility", .compatibility), ("invisible", .invisible), ("confusables", .confusables), ("case", .caseFold),
         ("accents", .accents), ("leetspeak", .leetspeak), ("repeats", .repeats), ("spacing", .spacing),
+        ("texting", .texting), ("glued", .glued),
     ]
 }
 

@@ -16,6 +16,9 @@ public enum Compiler {
     package struct Builder {
         package let ruleSet: RuleSet
         package let normalizer: Normalizer
+        /// The terms' normalizer without the repeats stage: a typo is looked for in the letters as
+        /// written (`connard` → `conard` drops one of two letters).
+        package let spellingNormalizer: Normalizer
         package lazy var exactNormalizer = Normalizer(stages: .minimal)
         package var exactRule = false
         package var patterns: [[UInt8]] = []
@@ -29,6 +32,9 @@ public enum Compiler {
         package var nodeSources: [(SourceFile, Span)] = []
         package var ruleOrder: [String: Int32] = [:]
         package var keyPaths: [[String]] = []
+        /// Why each atom that is a generated spelling counts (`a form of \`tuer\``); atoms also
+        /// written as such have no entry.
+        package var derivations: [Int32: String] = [:]
 
         package mutating func key(_ w: WindowSyntax?) -> Int32 {
             guard let path = w?.key?.map(\.text) else { return -1 }
@@ -40,6 +46,7 @@ public enum Compiler {
         package init(ruleSet: RuleSet) {
             self.ruleSet = ruleSet
             self.normalizer = Normalizer(stages: ruleSet.stages)
+            self.spellingNormalizer = Normalizer(stages: ruleSet.stages.subtracting(.repeats))
         }
 
         package mutating func build() -> Program {
@@ -70,7 +77,7 @@ public enum Compiler {
                 templates[name] = CompiledTemplate(name: name, variants: variants)
             }
             return Program(ruleSet: ruleSet, patterns: patterns, atoms: atoms, regexes: regexes, nodes: nodes, nodeSources: nodeSources,
-                           rules: rules, templates: templates, keyPaths: keyPaths)
+                           rules: rules, templates: templates, keyPaths: keyPaths, derivations: derivations)
         }
 
         package mutating func intern(_ n: Node, _ file: SourceFile, _ span: Span) -> Int32 {
@@ -103,18 +110,70 @@ public enum Compiler {
             return i
         }
 
+        /// The terms as written (a list's terms, the lemmas of `inflected`).
         package func terms(_ t: TermsSyntax) -> [String] {
             switch t {
             case .single(let s): return [s.value]
             case .inline(let items, _): return items.map(\.value)
             case .list(let n): return ruleSet.lists[n.text]?.terms ?? []
+            case .inflected(let inner, _), .fuzzy(let inner, _): return terms(inner)
+            }
+        }
+
+        /// Each written term with every spelling that counts as it — its inflected forms, its
+        /// one-typo spellings, its texting and glued spellings — and why each counts (nil for the
+        /// term itself). Every spelling becomes an ordinary pattern of the automaton: nothing runs
+        /// per comment.
+        package func termGroups(_ t: TermsSyntax, _ op: TextOp) -> [[(term: String, why: String?)]] {
+            let stages = op == .has && !exactRule ? ruleSet.stages.intersection([.texting, .glued]) : []
+            return spellings(t, stages)
+        }
+
+        /// ``termGroups(_:_:)`` with the texting and glued `stages` (a typo is not looked for in a
+        /// texting or glued spelling: the term's own spellings are enough).
+        package func spellings(_ t: TermsSyntax, _ stages: NormalizationStages) -> [[(term: String, why: String?)]] {
+            var groups: [[(term: String, why: String?)]]
+            switch t {
+            case .single, .inline, .list: groups = terms(t).map { [($0, nil)] }
             case .inflected(let inner, _):
-                // Every form as an ordinary term: the automaton matches them, nothing runs per comment.
-                var out: [String] = []
-                var seen = Set<String>()
-                for lemma in terms(inner) {
-                    let forms = Inflector.shared.forms(of: lemma).map(\.form)
-                    for f in forms.isEmpty ? [lemma] : forms where seen.insert(f).inserted { out.append(f) }
+                groups = terms(inner).map { lemma in
+                    let forms = Inflector.shared.forms(of: lemma)
+                    return [(lemma, nil)] + forms.filter { $0.form != lemma }.map { ($0.form, "a form of `\(lemma)` (\($0.language))") }
+                }
+            case .fuzzy(let inner, _):
+                let own = spellings(inner, [])
+                let staged = spellings(inner, stages)
+                return zip(own, staged).map { group, withStages in
+                    withStages + group.flatMap { member in
+                        WordVariants.typos(of: spellingNormalizer.normalize(member.term)).map { ($0.variant, member.why.map { w in "one typo from \(w)" } ?? $0.reason) }
+                    }
+                }
+            }
+            guard !stages.isEmpty else { return groups }
+            return groups.map { group in
+                group + group.flatMap { member -> [(term: String, why: String?)] in
+                    let folded = normalizer.normalize(member.term)
+                    var out: [(term: String, why: String?)] = []
+                    if stages.contains(.texting) { out += WordVariants.texting(of: folded).map { ($0.variant, $0.reason) } }
+                    if stages.contains(.glued) { out += WordVariants.glued(of: folded).map { ($0.variant, $0.reason) } }
+                    return out
+                }
+            }
+        }
+
+        /// The atoms of each written term's spellings (see ``termGroups(_:_:)``).
+        package mutating func atomGroups(_ t: TermsSyntax, _ op: TextOp) -> [[Int32]] {
+            termGroups(t, op).map { group in
+                var out: [Int32] = []
+                for (term, why) in group {
+                    let known = atoms.count
+                    let a = atom(term, op)
+                    if let why {
+                        if Int(a) >= known { derivations[a] = why }
+                    } else {
+                        derivations[a] = nil
+                    }
+                    if !out.contains(a) { out.append(a) }
                 }
                 return out
             }
@@ -163,13 +222,28 @@ public enum Compiler {
             case .ruleRef(let n, let span): return intern(.rule(ruleOrder[n.text] ?? 0), file, span)
             case .constant(let v, let span): return intern(.constant(v), file, span)
             case .text(let subj, let op, let q, let t, let near, let span):
-                let a = terms(t).map { atom($0, op) }
+                let groups = atomGroups(t, op)
+                let a = groups.flatMap { $0 }
                 if let near {
-                    let b2 = terms(near.terms).map { atom($0, .has) }
+                    let groups2 = atomGroups(near.terms, .has)
+                    let b2 = groups2.flatMap { $0 }
+                    // `all` asks for each written term, any of its spellings: one `near` per term.
+                    if (q == .all && groups.count < a.count) || (near.quantifier == .all && groups2.count < b2.count) {
+                        var kids: [Int32] = []
+                        for g in q == .all ? groups : [a] {
+                            for g2 in near.quantifier == .all ? groups2 : [b2] {
+                                kids.append(intern(.near(subject(subj), .any, g, .any, g2, Int32(near.within)), file, span))
+                            }
+                        }
+                        return intern(.and(kids), file, span)
+                    }
                     return intern(.near(subject(subj), q, a, near.quantifier, b2, Int32(near.within)), file, span)
                 }
                 var except: [Int32] = []
-                if case .list(let n) = t { except = (ruleSet.lists[n.text]?.decl.except ?? []).map { atom($0.value, .contains) } }
+                if case .list(let n) = t.base { except = (ruleSet.lists[n.text]?.decl.except ?? []).map { atom($0.value, .contains) } }
+                if q == .all && groups.count < a.count {
+                    return intern(.and(groups.map { intern(.terms(subject(subj), op, .any, $0, except: except), file, span) }), file, span)
+                }
                 return intern(.terms(subject(subj), op, q, a, except: except), file, span)
             case .matches(let subj, let pattern, let flags, _, let span):
                 let key = flags + "/" + pattern
@@ -186,7 +260,7 @@ public enum Compiler {
                 return intern(.regex(subject(subj), index), file, span)
             case .count(let inner, let op, let rhs, let span):
                 guard case .text(let subj, let textOp, _, let t, _, _) = inner else { return intern(.constant(false), file, span) }
-                let a = terms(t).map { atom($0, textOp) }
+                let a = atomGroups(t, textOp).flatMap { $0 }
                 var n = 0.0
                 if case .number(let v, _) = rhs { n = v }
                 return intern(.count(subject(subj), a, op, n), file, span)

@@ -175,12 +175,16 @@ public final class Program: @unchecked Sendable {
     public let ungatedRules: [Int32]
     /// Stateful rules that reply (their replies are rendered in the stateless phase, just in case).
     public let statefulReplyRules: [Int32]
+    /// Why each atom that is a generated spelling (an inflected form, a typo, a texting or glued
+    /// spelling) counts, for `explain`; atoms written in a rule have no entry.
+    public let derivations: [Int32: String]
     /// The hot part of the condition graph in flat arrays.
     package let flat: FlatGraph
 
     package init(ruleSet: RuleSet, patterns: [[UInt8]], atoms: [Atom], regexes: [CompiledRegex], nodes: [Node], nodeSources: [(SourceFile, Span)],
-         rules: [CompiledRule], templates: [String: CompiledTemplate], keyPaths: [[String]]) {
+         rules: [CompiledRule], templates: [String: CompiledTemplate], keyPaths: [[String]], derivations: [Int32: String] = [:]) {
         self.keyPaths = keyPaths
+        self.derivations = derivations
         self.ruleSet = ruleSet
         self.patterns = patterns
         self.automaton = AhoCorasick(patterns: patterns)

@@ -616,6 +616,10 @@ public final class Evaluator {
                 if !occ.isEmpty {
                     found += 1
                     record(occ, subj, &t)
+                    if t != nil, let why = program.derivations[a] {
+                        let spelling = "`\(String(decoding: program.patterns[Int(program.atoms[Int(a)].pattern)], as: UTF8.self))` is \(why)"
+                        t!.note = t!.note.map { $0 + "; " + spelling } ?? spelling
+                    }
                     if q == .any, t == nil { return true }
                 } else if q == .all {
                     return false

@@ -310,10 +310,21 @@ package enum Checker {
             if norm.normalize(s.value).isEmpty { d.append(emptyTerm(s, file)) }
         case .inline(let items, _):
             for s in items where norm.normalize(s.value).isEmpty { d.append(emptyTerm(s, file)) }
+        case .fuzzy(let inner, _):
+            checkTerms(inner, file: file, lists: lists, listFirst: listFirst, into: &d)
+            var words: [StringLit] = []
+            if case .single(let s) = inner.base { words = [s] } else if case .inline(let items, _) = inner.base { words = items }
+            for s in words {
+                let folded = norm.normalize(s.value)
+                guard !folded.isEmpty, !folded.split(separator: " ").contains(where: { $0.count >= WordVariants.fuzzyMinimumLength }) else { continue }
+                d.append(Diagnostic("E056", .error, "\"\(s.value)\" has no word of \(WordVariants.fuzzyMinimumLength) letters or more, so `fuzzy` cannot accept a typo in it",
+                                    file: file, span: s.span, label: "too short for a typo",
+                                    help: "one typo in a short word reaches everyday words; list its spellings with `has any [...]`"))
+            }
         case .inflected(let inner, _):
             checkTerms(inner, file: file, lists: lists, listFirst: listFirst, into: &d)
             var words: [StringLit] = []
-            if case .single(let s) = inner { words = [s] } else if case .inline(let items, _) = inner { words = items }
+            if case .single(let s) = inner.base { words = [s] } else if case .inline(let items, _) = inner.base { words = items }
             for s in words where !norm.normalize(s.value).isEmpty && Inflector.shared.forms(of: s.value).isEmpty {
                 let found = Inflector.shared.languages
                 d.append(Diagnostic("E055", .error, "no dictionary has \"\(s.value)\" as a word, so it has no inflected forms", file: file, span: s.span,

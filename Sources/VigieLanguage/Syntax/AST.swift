@@ -110,6 +110,16 @@ public indirect enum TermsSyntax: Sendable {
     case list(Name)
     /// `inflected TERMS`: every inflected form of each term, from the Hunspell dictionaries.
     case inflected(TermsSyntax, keyword: Span)
+    /// `fuzzy TERMS`: each term and every spelling one typo away from it.
+    case fuzzy(TermsSyntax, keyword: Span)
+
+    /// The terms under the `inflected` and `fuzzy` modifiers.
+    public var base: TermsSyntax {
+        switch self {
+        case .inflected(let t, _), .fuzzy(let t, _): return t.base
+        default: return self
+        }
+    }
 
     /// Where the terms are written.
     public var span: Span {
@@ -117,7 +127,7 @@ public indirect enum TermsSyntax: Sendable {
         case .single(let s): return s.span
         case .inline(_, let sp): return sp
         case .list(let n): return n.span
-        case .inflected(let t, let keyword): return Span(keyword.start, t.span.end)
+        case .inflected(let t, let keyword), .fuzzy(let t, let keyword): return Span(keyword.start, t.span.end)
         }
     }
 }

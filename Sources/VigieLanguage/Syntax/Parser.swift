@@ -236,7 +236,7 @@ public struct Parser {
     /// After `has` (or `near`), a word that is not `any` or `all` but is followed by terms is a
     /// misspelt quantifier (`has ani [...]`).
     private mutating func checkQuantifierTypo() throws {
-        guard tok.kind == .identifier, !tok.isWord("any"), !tok.isWord("all"), !tok.isWord("inflected") else { return }
+        guard tok.kind == .identifier, !tok.isWord("any"), !tok.isWord("all"), !tok.isWord("inflected"), !tok.isWord("fuzzy") else { return }
         let next = peek(1)
         let suggestion = closestName(to: tok.text, among: ["any", "all"])
         let termsFollow = next.kind == .lbracket || next.kind == .string
@@ -574,18 +574,25 @@ public struct Parser {
         var quantifier = Quantifier.any
         try checkQuantifierTypo()
         if eatWord("any") { quantifier = .any } else if eatWord("all") { quantifier = .all }
-        var terms: TermsSyntax
-        // `inflected` before terms (not a list named `inflected` followed by `and`, `or`, `near`...).
-        if tok.isWord("inflected"), peek(1).kind == .string || peek(1).kind == .lbracket
+        // `inflected` and `fuzzy` before terms (not a list named so, followed by `and`, `or`, `near`...).
+        var modifiers: [(word: String, span: Span)] = []
+        while tok.isWord("inflected") || tok.isWord("fuzzy"), peek(1).kind == .string || peek(1).kind == .lbracket
             || (peek(1).kind == .identifier && !["and", "or", "near", "then"].contains(peek(1).text)) {
+            let word = tok.text
             let keyword = advance().span
             guard op == .has else {
-                throw fail("E054", "`inflected` works with `has` only", at: keyword,
-                           help: "write `text has inflected \"tuer\"`: it matches every form of the word as a whole word")
+                throw fail("E054", "`\(word)` works with `has` only", at: keyword,
+                           help: "write `text has \(word) \"tuer\"`: it matches \(word == "fuzzy" ? "the word and its one-typo spellings" : "every form of the word") as a whole word")
             }
-            terms = .inflected(try parseTerms(), keyword: keyword)
-        } else {
-            terms = try parseTerms()
+            if modifiers.contains(where: { $0.word == word }) {
+                throw fail("E054", "`\(word)` is written twice", at: keyword, help: "write it once: `has \(word) [...]`")
+            }
+            modifiers.append((word, keyword))
+        }
+        var terms = try parseTerms()
+        // `inflected` applies first whatever the order written: `fuzzy` then accepts a typo in every form.
+        for m in modifiers.sorted(by: { $0.word == "inflected" && $1.word != "inflected" }) {
+            terms = m.word == "fuzzy" ? .fuzzy(terms, keyword: m.span) : .inflected(terms, keyword: m.span)
         }
         var near: NearSyntax?
         if tok.isWord("near") {

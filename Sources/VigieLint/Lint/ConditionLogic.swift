@@ -80,7 +80,7 @@ package struct ConditionLogic {
         case .single(let s): return [norm.normalize(s.value)]
         case .inline(let items, _): return Set(items.map { norm.normalize($0.value) })
         case .list(let n): return ruleSet.lists[n.text].map { Set($0.terms.map { norm.normalize($0) }) }
-        case .inflected: return nil  // the forms are the dictionary's: not compared term by term
+        case .inflected, .fuzzy: return nil  // the forms are generated: not compared term by term
         }
     }
 
@@ -89,7 +89,7 @@ package struct ConditionLogic {
         case .single(let s): return [s.value.lowercased()]
         case .inline(let items, _): return Set(items.map { $0.value.lowercased() })
         case .list(let n): return ruleSet.lists[n.text].map { Set($0.terms.map { $0.lowercased() }) }
-        case .inflected: return nil
+        case .inflected, .fuzzy: return nil
         }
     }
 
@@ -159,6 +159,7 @@ package struct ConditionLogic {
             case .inline(let items, _): return "[" + items.map { norm.normalize($0.value) }.joined(separator: "|") + "]"
             case .list(let n): return "list:\(n.text)"
             case .inflected(let inner, _): return "inflected:" + terms(inner)
+            case .fuzzy(let inner, _): return "fuzzy:" + terms(inner)
             }
         }
         switch e {

@@ -88,7 +88,7 @@ public final class LintContext {
             guard let l = ruleSet.lists[n.text] else { return TermSource(list: n.text, terms: [], except: []) }
             let terms = zip(l.terms, l.termSpans).map { TermRef(value: $0.0, file: l.termFile, span: $0.1) }
             return TermSource(list: n.text, terms: terms, except: l.decl.except.map { TermRef(value: $0.value, file: l.file, span: $0.span) })
-        case .inflected(let inner, _): return resolve(inner, file)  // the words as written (the lemmas)
+        case .inflected(let inner, _), .fuzzy(let inner, _): return resolve(inner, file)  // the words as written
         }
     }
 }
