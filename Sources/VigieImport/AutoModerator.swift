@@ -21,6 +21,12 @@ public struct AutoModeratorImport: Sendable {
     /// How many AutoModerator rules were read (sections that are mappings).
     public var ruleCount: Int
 
+    /// The report entries for what was dropped: sections that are not valid YAML, keys written
+    /// twice, checks and actions not carried over, rules not written. `--strict` fails on them.
+    public var dropped: [Diagnostic] {
+        diagnostics.filter { ["import/yaml", "import/duplicate-key", "import/not-carried-over", "import/rule-not-carried-over"].contains($0.id) }
+    }
+
     /// Whether the report has an error: a section that is not valid YAML, or imported rules that
     /// do not compile (`vigie import` exits with code 2).
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -90,13 +96,25 @@ public enum AutoModeratorImporter {
         var body: [String] = []
         var imported: [ImportedRule] = []
         var usesTitle = false
+        let configName = (path as NSString).lastPathComponent
+        // Sections that are not valid YAML are kept, as comments, where they were.
+        var blocks: [(section: Int, text: String)] = []
+        for section in AutoModeratorConfig.sections(yaml) {
+            guard let p = problems.first(where: { $0.kind == .yaml && $0.line >= section.firstLine && $0.line <= section.lastLine }) else { continue }
+            var lines = ["# Not imported, \(configName):\(section.firstLine) (section \(section.number)): \(p.message)."]
+            for l in section.lines { lines.append("#   " + l) }
+            while let last = lines.last, last.trimmingCharacters(in: .whitespaces) == "#" { lines.removeLast() }
+            blocks.append((section.number, lines.joined(separator: "\n") + "\n"))
+        }
         for rule in rules {
-            var t = RuleTranslator(rule: rule, file: file, configName: (path as NSString).lastPathComponent)
+            var t = RuleTranslator(rule: rule, file: file, configName: configName)
+            t.readingLosses = problems.filter { $0.kind == .duplicateKey && $0.line >= rule.firstLine && $0.line <= rule.lastLine }.map(\.message)
             t.run()
-            body.append(t.render(names: &names, imported: &imported))
+            blocks.append((rule.section, t.render(names: &names, imported: &imported)))
             diagnostics += t.diagnostics
             usesTitle = usesTitle || t.usesTitle
         }
+        body = blocks.sorted { $0.section < $1.section }.map(\.text)
         var header = [
             "# Imported from \((path as NSString).lastPathComponent) by `vigie import automoderator`.",
             "# What maps to what, and what differs: Grammar/MIGRATING-FROM-AUTOMODERATOR.md.",
