@@ -3,6 +3,7 @@ import VigieCore
 import VigieRegex
 import VigieLanguage
 import VigieFormat
+import VigieEngine
 
 /// The result of importing an AutoModerator configuration: a Vigie rule file and the import
 /// report.
@@ -56,6 +57,19 @@ public struct ImportedRule: Sendable, Equatable {
     public var shadow: Bool
     /// The reply template written for it, if any.
     public var template: String?
+    /// A comment built from the rule's own terms, which its generated test gives (paths → values).
+    package var sample: [String: SampleValue] = [:]
+    /// The tags the rule sets (Reddit-only actions).
+    package var tags: [String] = []
+    /// Whether a generated test was written for it (and passes).
+    public var tested = false
+}
+
+/// A value of a sample comment.
+package enum SampleValue: Sendable, Equatable {
+    case string(String)
+    case int(Int)
+    case bool(Bool)
 }
 
 /// Translates Reddit AutoModerator configurations into Vigie rules (`vigie import automoderator`).
@@ -103,6 +117,7 @@ public enum AutoModeratorImporter {
             guard let p = problems.first(where: { $0.kind == .yaml && $0.line >= section.firstLine && $0.line <= section.lastLine }) else { continue }
             var lines = ["# Not imported, \(configName):\(section.firstLine) (section \(section.number)): \(p.message)."]
             for l in section.lines { lines.append("#   " + l) }
+            while lines.count > 1, lines[1].trimmingCharacters(in: .whitespaces) == "#" { lines.remove(at: 1) }
             while let last = lines.last, last.trimmingCharacters(in: .whitespaces) == "#" { lines.removeLast() }
             blocks.append((section.number, lines.joined(separator: "\n") + "\n"))
         }
@@ -131,7 +146,28 @@ public enum AutoModeratorImporter {
         } catch {
             diagnostics.append(Diagnostic("import/internal", .error, "the imported rules could not be formatted: \(error)", file: file))
         }
-        let check = RuleSetLoader.build(sources: [SourceFile(path: "<imported from \(path)>", text: source)], root: "/")
+        var check = RuleSetLoader.build(sources: [SourceFile(path: "<imported from \(path)>", text: source)], root: "/")
+        if !check.hasErrors, let program = Compiler.compile(check) {
+            let (blocks, missing) = GeneratedTests.write(&imported, program: program)
+            var tail = ["", "# Tests generated from each rule's own terms: `vigie test` runs them."]
+            for (r, why) in missing {
+                tail.append("# No generated test for \(r.name): \(why).")
+                diagnostics.append(
+                    Diagnostic(
+                        "import/no-test", .info, "no test is written for rule `\(r.name)`: \(why)", file: file,
+                        span: span(file, r.line, 1)))
+            }
+            if !blocks.isEmpty || !missing.isEmpty {
+                let withTests = source + (tail + blocks.flatMap { ["", $0] }).joined(separator: "\n") + "\n"
+                do {
+                    source = try RuleFormatter.format(withTests, path: path)
+                    if !source.hasSuffix("\n") { source += "\n" }
+                } catch {
+                    diagnostics.append(Diagnostic("import/internal", .error, "the generated tests could not be formatted: \(error)", file: file))
+                }
+                check = RuleSetLoader.build(sources: [SourceFile(path: "<imported from \(path)>", text: source)], root: "/")
+            }
+        }
         diagnostics += check.diagnostics.filter { $0.severity == .error }
         diagnostics.sort { a, b in (a.span?.start ?? 0, a.id) < (b.span?.start ?? 0, b.id) }
         return AutoModeratorImport(source: source, diagnostics: diagnostics, rules: imported, sectionCount: sectionCount, ruleCount: rules.count)

@@ -39,6 +39,8 @@ package struct RuleTranslator {
     private var tags: [String] = []
     /// `meta.` fields already reported as read.
     private var mappedFields: Set<String> = []
+    /// A comment the rule should match, built from its own terms (for the generated test).
+    private var sample: [String: SampleValue] = [:]
 
     package init(rule: AMRule, file: SourceFile, configName: String) {
         self.rule = rule
@@ -201,6 +203,7 @@ package struct RuleTranslator {
                 test = .atom("text matches /^\\W*+\\w.{\(minimum - 1),}\\w/s")
             }
             conjuncts.append(longer ? test : (minimum < 0 ? .atom("false") : .not(test)))
+            if longer { sampleText("text", String(repeating: "a", count: n + 1), mode: "includes-word") }
             comments.append("\(e.rawKey): \(n) — the text, without punctuation at either end, is \(longer ? "longer" : "shorter") than \(n) characters")
             checks += 1
         case "is_top_level":
@@ -210,6 +213,7 @@ package struct RuleTranslator {
             }
             kinds.subtract([.textPost, .linkPost])
             conjuncts.append(b ? .not(.atom("parent_id exists")) : .atom("parent_id exists"))
+            if !b { sample["parent_id"] = .string("t1_parent") }
             checks += 1
         case "reports":
             guard case .int(let n) = e.value.value else {
@@ -217,6 +221,7 @@ package struct RuleTranslator {
                 return
             }
             conjuncts.append(.atom("meta.reports >= \(n)"))
+            sample["meta.reports"] = .int(max(n, 0))
             mapped(e, "meta.reports", "the number of reports")
             checks += 1
         default:
@@ -257,6 +262,7 @@ package struct RuleTranslator {
                 }
                 let c = VCond.atom("author.role == \"moderator\"")
                 conjuncts.append(b ? c : .not(c))
+                if b { sample["author.role"] = .string("moderator") }
                 checks += 1
             case "set_flair":
                 tagAction(e, label: "set_author_flair")
@@ -319,17 +325,29 @@ package struct RuleTranslator {
         }
         let c = VCond.atom("\(field) == true")
         conjuncts.append(b ? c : .not(c))
+        sample[field] = .bool(b)
         mapped(e, field, "`\(e.key)`")
         checks += 1
     }
 
     /// An action only Reddit can take: a tag of the same name, its value kept as a comment.
     private mutating func tagAction(_ e: AMEntry, label: String? = nil) {
-        var label = label ?? e.key
+        var label = label ?? (e.key == "message" ? "message_author" : e.key)
         if case .bool(false) = e.value.value { label += "_off" }
-        label = String(label.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+        // The flair set is part of the label (`set_flair_news`), so that the caller knows which.
+        if e.key == "set_flair", let first = (e.value.value.items?.first?.value.text).flatMap({ $0.isEmpty ? nil : $0 }) {
+            var names = NameTable()
+            label += "_" + names.make(from: first, fallback: "flair")
+        }
+        label = String(label.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
         if !tags.contains(label) { tags.append(label) }
-        comments.append("\(e.rawKey): \(Self.describe(e.value.value)) → tag \(label)")
+        if e.key == "message", let text = e.value.value.text {
+            let subject = rule["message_subject"]?.value.value.text ?? "AutoModerator notification"
+            comments.append("message \"\(subject)\" → tag \(label); the message to send the author:")
+            comments += Self.indented(text)
+        } else {
+            comments.append("\(e.rawKey): \(Self.describe(e.value.value)) → tag \(label)")
+        }
         report(
             e, "import/approximated", "`\(e.rawKey)` is Reddit's: the rule sets the tag `\(label)` for the caller to act on", severity: .info,
             notes: ["the value is kept as a comment above the rule"])
@@ -449,6 +467,12 @@ package struct RuleTranslator {
         }
         if targets.contains("title") { usesTitle = true }
         let isRegex = key.modifiers.contains("regex")
+        if !key.negated, let first = values.first {
+            let text = isRegex ? RegexSample.sample(PythonRegex.toPCRE2(first).pattern) : first
+            let mode = key.modifiers.first { Self.modes.contains($0) } ?? (key.fields.count == 1 ? Self.fieldDefaultModes[key.fields[0]] : nil) ?? "includes-word"
+            let field = targets.first { $0 == "text" } ?? targets.first { $0 != "title" || !kinds.contains(.comment) } ?? targets[0]
+            if let text { sampleText(field, text, mode: mode) }
+        }
         let caseSensitive = key.modifiers.contains("case-sensitive")
         var mode = key.modifiers.first { Self.modes.contains($0) }
         // AutoModerator accepts subdomains when `domain` is the key's only field and no mode is given.
@@ -584,6 +608,7 @@ package struct RuleTranslator {
         if field.hasPrefix("meta.") {
             report(e, "import/mapped", "`\(e.key)` is read from `\(field)`: give it in the input's `meta`", severity: .info)
         }
+        sample[field] = .int(op == "<" ? n - 1 : op == ">" ? n + 1 : n)
         return .atom("\(field) \(op) \(n)")
     }
 
@@ -619,6 +644,8 @@ package struct RuleTranslator {
             drop(e, "AutoModerator does not know the unit `\(unit)`")
             return nil
         }
+        let seconds = ["m": 60, "h": 3600, "d": 86400, "w": 604_800][String(duration.last!)]! * Int(duration.dropLast())!
+        sample["author.age"] = .int(op == "<" ? max(seconds - 3600, 0) : op == ">" ? seconds + 3600 : seconds)
         return .atom("author.age \(op) \(duration)")
     }
 
@@ -762,6 +789,29 @@ package struct RuleTranslator {
         return "\"" + out + "\""
     }
 
+    /// Puts a text a key matches into the sample comment, where the match mode wants it.
+    private mutating func sampleText(_ field: String, _ text: String, mode: String) {
+        let old: String
+        if case .string(let s)? = sample[field] { old = s } else { old = "" }
+        switch mode {
+        case "full-exact", "full-text": sample[field] = .string(text)
+        case "starts-with": sample[field] = .string(old.isEmpty ? text : text + " " + old)
+        default: sample[field] = .string(old.isEmpty ? text : old + " " + text)
+        }
+    }
+
+    /// The sample comment for the generated test, with what the rule's kind needs.
+    package var sampleComment: [String: SampleValue] {
+        var out = sample
+        if out["text"] == nil { out["text"] = .string("") }
+        if !kinds.contains(.comment) {
+            if out["title"] == nil { out["title"] = .string("a post") }
+            if !kinds.contains(.textPost), out["meta.url"] == nil { out["meta.url"] = .string("https://example.com/a-link") }
+        }
+        if out["author.name"] == nil { out["author.name"] = .string("someone") }
+        return out
+    }
+
     /// A multi-line text as indented comment lines.
     package static func indented(_ text: String) -> [String] {
         text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
@@ -819,7 +869,7 @@ package struct RuleTranslator {
             while lines.count > 1, lines[1].trimmingCharacters(in: .whitespaces) == "#" { lines.remove(at: 1) }
             return lines.joined(separator: "\n") + "\n"
         }
-        let name = names.make(from: nameHint, fallback: "\(rule["action"]?.value.value.text ?? "rule")_line_\(rule.line)")
+        let name = names.make(from: nameHint, fallback: "\(rule["action"]?.value.value.text ?? tags.first ?? "rule")_line_\(rule.line)")
         let shadow = !widened.isEmpty
         lines.append("# From \(origin)\(rule.leadingComments.isEmpty ? "" : ": " + rule.leadingComments.joined(separator: " / "))")
         for c in comments { lines.append("# " + c) }
@@ -860,7 +910,9 @@ package struct RuleTranslator {
             lines.append("  en: \(t)")
             lines.append("}")
         }
-        imported.append(ImportedRule(name: name, section: rule.section, line: rule.line, shadow: shadow, template: templateName))
+        imported.append(
+            ImportedRule(
+                name: name, section: rule.section, line: rule.line, shadow: shadow, template: templateName, sample: sampleComment, tags: tags))
         return lines.joined(separator: "\n") + "\n"
     }
 }
