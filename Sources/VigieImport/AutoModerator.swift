@@ -41,6 +41,10 @@ public struct AutoModeratorImport: Sendable {
         if skipped > 0 { s += "; \(skipped) not carried over" }
         let yaml = diagnostics.filter { $0.id == "import/yaml" }.count
         if yaml > 0 { s += "; \(yaml) section\(yaml == 1 ? " is" : "s are") not valid YAML" }
+        let dropped = self.dropped.count
+        if dropped > 0 { s += "; \(dropped) item\(dropped == 1 ? "" : "s") dropped (each is a comment in the output)" }
+        let tested = rules.filter(\.tested).count
+        s += "; \(tested) generated test\(tested == 1 ? "" : "s")"
         return s
     }
 }

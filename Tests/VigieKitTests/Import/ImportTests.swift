@@ -89,28 +89,59 @@ import Testing
             expected: ["then escalate safety severity high"]),
         Construct(
             name: "modmail escalates to mods", yaml: "body: [x]\nmodmail: look at {{permalink}}\nmodmail_subject: Doxxing alert",
-            expected: ["then escalate mods severity high"], reported: ["import/not-carried-over"]),
+            expected: ["then escalate mods severity high", "#   look at {{permalink}}"], reported: ["import/approximated"]),
         Construct(
             name: "comment becomes a template and a reply",
             yaml: "type: comment\nbody: [help]\ncomment: \"Hi {{author}}, {{match}} in {{body}} at {{permalink}} ({{kind}})\"",
             expected: ["reply rule_line_1_reply", #"en: "Hi {author.name}, {match} in {text} at {url} (comment)""#, "not title exists"]),
         Construct(name: "type submission", yaml: "type: submission\ntitle: [question]\naction: filter", expected: ["title exists and title has \"question\""]),
         Construct(
-            name: "type link submission is not carried over", yaml: "type: link submission\ntitle: [x]\naction: filter", expected: ["# Not carried over"],
-            reported: ["import/rule-not-carried-over"]),
+            name: "type link submission: a post with meta.url", yaml: "type: link submission\ntitle: [x]\naction: filter",
+            expected: [#"when title exists and meta.url exists and title has "x""#]),
+        Construct(
+            name: "type text submission: a post without meta.url", yaml: "type: text submission\ntitle: [x]\naction: filter",
+            expected: [#"when title exists and not meta.url exists and title has "x""#]),
         Construct(
             name: "body length", yaml: "body_shorter_than: 7\nbody_longer_than: 2\naction: filter",
             expected: [#"not text matches /^\W*+\w.{5,}\w/s"#, #"text matches /^\W*+\w.{1,}\w/s"#]),
         Construct(name: "is_top_level", yaml: "type: comment\nis_top_level: true\nbody: x\naction: filter", expected: ["not parent_id exists"]),
         Construct(
-            name: "Reddit-only check gives a shadow rule", yaml: "body: [x]\nis_edited: true\naction: remove",
-            expected: [" shadow {", "# shadow: without `is_edited`"], reported: ["import/shadow", "import/not-carried-over"]),
+            name: "a check Vigie cannot read gives a shadow rule, and the drop is written in the output", yaml: "body: [x]\nstandard: image hosting sites\naction: remove",
+            expected: [" shadow {", "# shadow: without `standard`", "# dropped: `standard` is not carried over"],
+            reported: ["import/shadow", "import/not-carried-over"]),
         Construct(
-            name: "a rule with only Reddit-only checks is not carried over", yaml: "reports: 1\naction: remove",
-            expected: ["# Not carried over", "#   reports: 1"], reported: ["import/rule-not-carried-over"]),
+            name: "a rule whose only check Vigie cannot read is not carried over", yaml: "crowd_control_level: 2\naction: remove",
+            expected: ["# Not carried over", "#   crowd_control_level: 2", "# dropped: `crowd_control_level` is not carried over"],
+            reported: ["import/rule-not-carried-over"]),
         Construct(
-            name: "a hidden comment gets no reply", yaml: "body: [x]\naction: remove\ncomment: Removed.",
-            expected: ["# comment (not carried over: Vigie does not reply to a hidden comment):", "#   Removed."], reported: ["import/not-carried-over"]),
+            name: "reports and is_edited are read from meta", yaml: "reports: 2\nis_edited: false\naction: filter",
+            expected: ["meta.reports >= 2", "not meta.is_edited == true", "then flag modqueue"], reported: ["import/mapped"]),
+        Construct(
+            name: "a hidden comment gets no reply: its text is kept with a tag", yaml: "body: [x]\naction: remove\ncomment: Removed.",
+            expected: ["# comment → tag removal_comment", "#   Removed.", #"then hide "remove", tag removal_comment"#], reported: ["import/approximated"]),
+        Construct(
+            name: "domain accepts subdomains, as AutoModerator does", yaml: "domain: [youtube.com, youtu.be]\naction: remove",
+            expected: [#"meta.domain matches /(?:(?<!\w)|\b)((?:.*?\.)?(youtube\.com|youtu\.be))(?:(?!\w)|\b)/is"#], reported: ["import/mapped"]),
+        Construct(
+            name: "domain with a mode has no subdomain prefix", yaml: "domain (full-exact): [imgur.com]\naction: remove",
+            expected: [#"meta.domain matches /^(imgur\.com)$/is"#]),
+        Construct(
+            name: "flair is read from meta, full-exact by default", yaml: "flair_text: [Meta]\n~flair_css_class (includes): [mod]\naction: filter",
+            expected: [#"meta.flair_text matches /^(Meta)$/is"#, #"not meta.flair_css_class matches /(mod)/is"#, "title exists"]),
+        Construct(
+            name: "author flair and marks", yaml: "author:\n  flair_text: [Verified]\n  is_contributor: false\n  is_gold: true\nbody: x\naction: filter",
+            expected: [#"meta.author_flair_text matches /^(Verified)$/is"#, "not meta.author_is_contributor == true", "meta.author_is_gold == true"]),
+        Construct(name: "id is full-exact", yaml: "id: [abc12]\naction: remove", expected: [#"id in ["abc12"]"#]),
+        Construct(
+            name: "Reddit-only actions become tags", yaml: "title: [news]\nset_flair: [News, news]\nset_locked: true\nset_sticky: false\nset_nsfw: true",
+            expected: ["then tag set_flair_news, tag set_locked, tag set_sticky_off, tag set_nsfw", #"# set_flair: ["News", "news"] → tag set_flair_news"#],
+            reported: ["import/approximated"]),
+        Construct(
+            name: "message to the author is a tag with its text kept", yaml: "body: [help]\nmessage_subject: Hello\nmessage: |\n  Write to us in private.\n  Thanks",
+            expected: ["then tag message_author", #"# message "Hello" → tag message_author; the message to send the author:"#, "#   Write to us in private.", "#   Thanks"]),
+        Construct(
+            name: "actions on the parent post are tags", yaml: "type: comment\nbody: [repost]\nparent_submission:\n  action: report\n  set_flair: Repost",
+            expected: ["then tag parent_submission_report, tag parent_submission_set_flair"]),
         Construct(
             name: "Python regex syntax", yaml: "body (regex): ['\\u0416\\Z', '(?u)a{,2}']\naction: filter", expected: [#"(\x{0416}\z|a{0,2})"#],
             reported: ["import/regex"]),
@@ -118,8 +149,8 @@ import Testing
             name: "a regex PCRE2 rejects is left out", yaml: "body (regex): ['ok', '(unclosed']\naction: filter",
             expected: [#"/(?:(?<!\w)|\b)(ok)(?:(?!\w)|\b)/is"#], reported: ["import/not-carried-over"]),
         Construct(
-            name: "url is for link posts only", yaml: "~body+url (regex): 'https?://'\nbody: [free]\naction: filter",
-            expected: [#"not text matches /(?:(?<!\w)|\b)(https?:\/\/)(?:(?!\w)|\b)/is"#]),
+            name: "url is the link of a link post, in meta.url", yaml: "~body+url (regex): 'https?://'\nbody: [free]\naction: filter",
+            expected: [#"not (text matches /(?:(?<!\w)|\b)(https?:\/\/)(?:(?!\w)|\b)/is"#, #"or meta.url matches /(?:(?<!\w)|\b)(https?:\/\/)(?:(?!\w)|\b)/is)"#]),
         Construct(
             name: "a term list on two fields is declared once", yaml: "title+body: [a1b, free, money]\naction: filter",
             expected: [#"list filter_line_1_terms = ["free", "money"]"#, "title has any filter_line_1_terms", "text has any filter_line_1_terms", #"(a1b)"#]),
