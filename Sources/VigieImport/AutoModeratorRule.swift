@@ -513,13 +513,16 @@ package struct RuleTranslator {
     ) -> [String]? {
         let flags = caseSensitive ? "s" : "is"
         if !regex, exact {
-            return ["matches /\(Self.wrap(prefix + "(" + values.map(PythonRegex.escape).joined(separator: "|") + ")", mode: mode))/\(flags)"]
+            let joined = values.map(PythonRegex.escape).joined(separator: "|")
+            return ["matches /\(Self.wrap(prefix.isEmpty ? joined : prefix + "(" + joined + ")", mode: mode))/\(flags)"]
         }
         if !regex {
             if mode == "full-exact", !caseSensitive {
                 return ["in " + termList(values)]
             }
-            let op = ["includes-word": "has", "includes": "contains", "starts-with": "starts with", "ends-with": "ends with"][mode]
+            // `starts with` and `ends with` skip punctuation at the edges of the normalized text,
+            // where AutoModerator's `^` and `$` do not: those modes stay regular expressions.
+            let op = ["includes-word": "has", "includes": "contains"][mode]
             if let op, !caseSensitive {
                 let plain = values.filter(Self.isPlainTerm)
                 let others = values.filter { !Self.isPlainTerm($0) }
