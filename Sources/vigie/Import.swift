@@ -37,6 +37,7 @@ struct Import: ParsableCommand {
                 Examples:
                   vigie import automoderator automod.yaml -o Rules/reddit.vigie
                   vigie import automoderator automod.yaml > reddit.vigie 2> import-report.txt
+                  vigie import automoderator --strict automod.yaml -o Rules/reddit.vigie   # CI: fail on any drop
 
                 Limits: a configuration whose lists and mappings nest more than 256 levels deep, or \
                 that makes more than 1,000,000 YAML values once its aliases (`*name`) are expanded, \
@@ -46,7 +47,8 @@ struct Import: ParsableCommand {
                 Reddit-only actions (set_flair, set_sticky, set_locked, set_nsfw, message, ban...) \
                 become a `tag` of the same name for the caller to act on; Reddit-only fields \
                 (domain, url, flair, reports, is_edited, is_contributor...) are read from `meta.`. \
-                Everything dropped or approximated is also written as a comment in the output.
+                Everything dropped or approximated is also written as a comment in the output, and each \
+                rule gets a generated `test` from its own terms, so `vigie test` on the output passes.
 
                 Exit codes: 0 imported; 1 with --strict, something was dropped; 2 the file cannot be read, a section is not valid YAML (the \
                 other sections are still written), the file is past a limit (nothing is written), \
