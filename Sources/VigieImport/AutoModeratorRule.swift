@@ -253,6 +253,9 @@ package struct RuleTranslator {
             case "comment_karma", "post_karma", "link_karma", "combined_karma":
                 let field = e.key == "comment_karma" ? "author.karma" : e.key == "combined_karma" ? "meta.combined_karma" : "meta.post_karma"
                 if let c = karma(e, field: field) { thresholds.append(c) }
+            case "comment_subreddit_karma", "post_subreddit_karma", "combined_subreddit_karma":
+                // Karma in this subreddit only (AutoModerator's newer thresholds).
+                if let c = karma(e, field: "meta.author_" + e.key) { thresholds.append(c) }
             case "account_age":
                 if let c = accountAge(e) { thresholds.append(c) }
             case "is_moderator":

@@ -131,6 +131,9 @@ import Testing
         Construct(
             name: "author flair and marks", yaml: "author:\n  flair_text: [Verified]\n  is_contributor: false\n  is_gold: true\nbody: x\naction: filter",
             expected: [#"meta.author_flair_text matches /^(Verified)$/is"#, "not meta.author_is_contributor == true", "meta.author_is_gold == true"]),
+        Construct(
+            name: "subreddit karma thresholds are read from meta", yaml: "author:\n  comment_subreddit_karma: '< 5'\nbody: x\naction: filter",
+            expected: ["meta.author_comment_subreddit_karma < 5"], reported: ["import/mapped"]),
         Construct(name: "id is full-exact", yaml: "id: [abc12]\naction: remove", expected: [#"id in ["abc12"]"#]),
         Construct(
             name: "Reddit-only actions become tags", yaml: "title: [news]\nset_flair: [News, news]\nset_locked: true\nset_sticky: false\nset_nsfw: true",
