@@ -13,7 +13,9 @@ public struct AutoModeratorImport: Sendable {
     /// The import report: YAML errors, and everything that is not carried over, each with its
     /// line in the configuration. Ids: `import/yaml` (error), `import/duplicate-key`,
     /// `import/not-carried-over`, `import/rule-not-carried-over`, `import/shadow` (warnings),
-    /// `import/not-a-rule` (info).
+    /// `import/not-a-rule`, `import/mapped` (a value read from `meta.`), `import/approximated` (a
+    /// Reddit-only action written as a tag, a message kept as a comment), `import/no-test` (no
+    /// generated test for a rule), `import/regex`, `import/yaml-list` (info).
     public var diagnostics: [Diagnostic]
     /// The rules written, in order.
     public var rules: [ImportedRule]
