@@ -381,6 +381,24 @@ import Testing
         #expect(missing.err.contains("cannot read"))
     }
 
+    // MARK: generated tests
+
+    /// The sample a generated test gives for a regex is a text the regex matches (checked with
+    /// ICU, not the builder's own reading); a backreference is not followed.
+    @Test(arguments: [
+        #"free\s+v-?bucks"#, #"nsf[wl]"#, #"(?i)b[i1]tc[o0]in\s+doubl"#, #"[^\x{00}-\x{7F}]+"#, #"\b[0-9]{1,3}\.[0-9]{1,3}\b"#,
+        #"(kill|hurt)\s*your(self|selves)"#, #"(?<!\w)promo(?=\s|$)"#, #"^\W*(first)\W*$"#, #"[a-z]{3,}\d+"#, #"\x{0416}+ok"#,
+    ])
+    func regexSampleMatches(_ pattern: String) throws {
+        let sample = try #require(RegexSample.sample(pattern))
+        let re = try NSRegularExpression(pattern: pattern)
+        #expect(re.firstMatch(in: sample, range: NSRange(sample.startIndex..., in: sample)) != nil, "`\(sample)` does not match /\(pattern)/")
+    }
+
+    @Test func regexSampleDoesNotFollowBackreferences() {
+        #expect(RegexSample.sample(#"(a)\1"#) == nil)
+    }
+
     // MARK: differential test
 
     /// The imported rules and AutoModerator's matching (``AutoModeratorModel``, from Reddit's
