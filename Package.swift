@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "VigieImport",
             dependencies: [
-                "VigieCore", "VigieRegex", "VigieLanguage", "VigieFormat", .product(name: "Yams", package: "Yams"),
+                "VigieCore", "VigieRegex", "VigieLanguage", "VigieEngine", "VigieRuleTests", "VigieFormat", .product(name: "Yams", package: "Yams"),
             ]),
         // Reports over decision files (`vigie report`).
         .target(name: "VigieReport", dependencies: ["VigieCore", "VigieEngine"]),

@@ -3,6 +3,7 @@ import VigieCore
 import VigieRegex
 import VigieLanguage
 import VigieFormat
+import VigieEngine
 
 /// The result of importing an AutoModerator configuration: a Vigie rule file and the import
 /// report.
@@ -12,7 +13,9 @@ public struct AutoModeratorImport: Sendable {
     /// The import report: YAML errors, and everything that is not carried over, each with its
     /// line in the configuration. Ids: `import/yaml` (error), `import/duplicate-key`,
     /// `import/not-carried-over`, `import/rule-not-carried-over`, `import/shadow` (warnings),
-    /// `import/not-a-rule` (info).
+    /// `import/not-a-rule`, `import/mapped` (a value read from `meta.`), `import/approximated` (a
+    /// Reddit-only action written as a tag, a message kept as a comment), `import/no-test` (no
+    /// generated test for a rule), `import/regex`, `import/yaml-list` (info).
     public var diagnostics: [Diagnostic]
     /// The rules written, in order.
     public var rules: [ImportedRule]
@@ -20,6 +23,12 @@ public struct AutoModeratorImport: Sendable {
     public var sectionCount: Int
     /// How many AutoModerator rules were read (sections that are mappings).
     public var ruleCount: Int
+
+    /// The report entries for what was dropped: sections that are not valid YAML, keys written
+    /// twice, checks and actions not carried over, rules not written. `--strict` fails on them.
+    public var dropped: [Diagnostic] {
+        diagnostics.filter { ["import/yaml", "import/duplicate-key", "import/not-carried-over", "import/rule-not-carried-over"].contains($0.id) }
+    }
 
     /// Whether the report has an error: a section that is not valid YAML, or imported rules that
     /// do not compile (`vigie import` exits with code 2).
@@ -34,6 +43,10 @@ public struct AutoModeratorImport: Sendable {
         if skipped > 0 { s += "; \(skipped) not carried over" }
         let yaml = diagnostics.filter { $0.id == "import/yaml" }.count
         if yaml > 0 { s += "; \(yaml) section\(yaml == 1 ? " is" : "s are") not valid YAML" }
+        let dropped = self.dropped.count
+        if dropped > 0 { s += "; \(dropped) item\(dropped == 1 ? "" : "s") dropped (each is a comment in the output)" }
+        let tested = rules.filter(\.tested).count
+        s += "; \(tested) generated test\(tested == 1 ? "" : "s")"
         return s
     }
 }
@@ -50,6 +63,19 @@ public struct ImportedRule: Sendable, Equatable {
     public var shadow: Bool
     /// The reply template written for it, if any.
     public var template: String?
+    /// A comment built from the rule's own terms, which its generated test gives (paths → values).
+    package var sample: [String: SampleValue] = [:]
+    /// The tags the rule sets (Reddit-only actions).
+    package var tags: [String] = []
+    /// Whether a generated test was written for it (and passes).
+    public var tested = false
+}
+
+/// A value of a sample comment.
+package enum SampleValue: Sendable, Equatable {
+    case string(String)
+    case int(Int)
+    case bool(Bool)
 }
 
 /// Translates Reddit AutoModerator configurations into Vigie rules (`vigie import automoderator`).
@@ -90,13 +116,26 @@ public enum AutoModeratorImporter {
         var body: [String] = []
         var imported: [ImportedRule] = []
         var usesTitle = false
+        let configName = (path as NSString).lastPathComponent
+        // Sections that are not valid YAML are kept, as comments, where they were.
+        var blocks: [(section: Int, text: String)] = []
+        for section in AutoModeratorConfig.sections(yaml) {
+            guard let p = problems.first(where: { $0.kind == .yaml && $0.line >= section.firstLine && $0.line <= section.lastLine }) else { continue }
+            var lines = ["# Not imported, \(configName):\(section.firstLine) (section \(section.number)): \(p.message)."]
+            for l in section.lines { lines.append("#   " + l) }
+            while lines.count > 1, lines[1].trimmingCharacters(in: .whitespaces) == "#" { lines.remove(at: 1) }
+            while let last = lines.last, last.trimmingCharacters(in: .whitespaces) == "#" { lines.removeLast() }
+            blocks.append((section.number, lines.joined(separator: "\n") + "\n"))
+        }
         for rule in rules {
-            var t = RuleTranslator(rule: rule, file: file, configName: (path as NSString).lastPathComponent)
+            var t = RuleTranslator(rule: rule, file: file, configName: configName)
+            t.readingLosses = problems.filter { $0.kind == .duplicateKey && $0.line >= rule.firstLine && $0.line <= rule.lastLine }.map(\.message)
             t.run()
-            body.append(t.render(names: &names, imported: &imported))
+            blocks.append((rule.section, t.render(names: &names, imported: &imported)))
             diagnostics += t.diagnostics
             usesTitle = usesTitle || t.usesTitle
         }
+        body = blocks.sorted { $0.section < $1.section }.map(\.text)
         var header = [
             "# Imported from \((path as NSString).lastPathComponent) by `vigie import automoderator`.",
             "# What maps to what, and what differs: Grammar/MIGRATING-FROM-AUTOMODERATOR.md.",
@@ -113,7 +152,28 @@ public enum AutoModeratorImporter {
         } catch {
             diagnostics.append(Diagnostic("import/internal", .error, "the imported rules could not be formatted: \(error)", file: file))
         }
-        let check = RuleSetLoader.build(sources: [SourceFile(path: "<imported from \(path)>", text: source)], root: "/")
+        var check = RuleSetLoader.build(sources: [SourceFile(path: "<imported from \(path)>", text: source)], root: "/")
+        if !check.hasErrors, let program = Compiler.compile(check) {
+            let (blocks, missing) = GeneratedTests.write(&imported, program: program)
+            var tail = ["", "# Tests generated from each rule's own terms: `vigie test` runs them."]
+            for (r, why) in missing {
+                tail.append("# No generated test for \(r.name): \(why).")
+                diagnostics.append(
+                    Diagnostic(
+                        "import/no-test", .info, "no test is written for rule `\(r.name)`: \(why)", file: file,
+                        span: span(file, r.line, 1)))
+            }
+            if !blocks.isEmpty || !missing.isEmpty {
+                let withTests = source + (tail + blocks.flatMap { ["", $0] }).joined(separator: "\n") + "\n"
+                do {
+                    source = try RuleFormatter.format(withTests, path: path)
+                    if !source.hasSuffix("\n") { source += "\n" }
+                } catch {
+                    diagnostics.append(Diagnostic("import/internal", .error, "the generated tests could not be formatted: \(error)", file: file))
+                }
+                check = RuleSetLoader.build(sources: [SourceFile(path: "<imported from \(path)>", text: source)], root: "/")
+            }
+        }
         diagnostics += check.diagnostics.filter { $0.severity == .error }
         diagnostics.sort { a, b in (a.span?.start ?? 0, a.id) < (b.span?.start ?? 0, b.id) }
         return AutoModeratorImport(source: source, diagnostics: diagnostics, rules: imported, sectionCount: sectionCount, ruleCount: rules.count)

@@ -14,6 +14,8 @@ package struct RuleTranslator {
     package private(set) var diagnostics: [Diagnostic] = []
     /// Whether a condition reads the `title` field.
     package private(set) var usesTitle = false
+    /// What was lost while reading the section (a key written twice), written as comments.
+    package var readingLosses: [String] = []
 
     /// What kind of Reddit item a rule applies to.
     package enum Kind: Hashable { case comment, textPost, linkPost }
@@ -33,6 +35,12 @@ package struct RuleTranslator {
     /// Term lists used on several fields, declared as named lists; conditions refer to list k
     /// as `\0k\0` until the rule has a name.
     private var lists: [String] = []
+    /// Labels of the Reddit-only actions, written as `tag` actions.
+    private var tags: [String] = []
+    /// `meta.` fields already reported as read.
+    private var mappedFields: Set<String> = []
+    /// A comment the rule should match, built from its own terms (for the generated test).
+    private var sample: [String: SampleValue] = [:]
 
     package init(rule: AMRule, file: SourceFile, configName: String) {
         self.rule = rule
@@ -44,62 +52,62 @@ package struct RuleTranslator {
 
     /// Where an AutoModerator field goes.
     package enum FieldTarget {
-        /// A Vigie field path.
+        /// A Vigie field path (Reddit-only values go under `meta.`, which the caller fills).
         case field(String)
-        /// Only read by AutoModerator for link posts, which Vigie's input does not describe: dropping
-        /// it changes nothing for comments and text posts.
-        case linkPostsOnly
         /// A Reddit-only field, with the reason in words.
         case reddit(String)
     }
 
+    /// The item's search fields. Reddit-only ones are read from `meta.` under Reddit's own names:
+    /// the caller gives them (a missing one reads as empty text, as AutoModerator reads a post
+    /// without flair).
     package static let itemFields: [String: FieldTarget] = [
-        "body": .field("text"), "title": .field("title"), "id": .field("id"), "url": .linkPostsOnly,
-        "domain": .reddit("Vigie's input has no link domain"),
-        "media_author": .reddit("Vigie's input has no media embeds"), "media_author_url": .reddit("Vigie's input has no media embeds"),
-        "media_title": .reddit("Vigie's input has no media embeds"), "media_description": .reddit("Vigie's input has no media embeds"),
-        "flair_text": .reddit("flair is Reddit's"), "flair_css_class": .reddit("flair is Reddit's"),
-        "flair_template_id": .reddit("flair is Reddit's"),
+        "body": .field("text"), "title": .field("title"), "id": .field("id"), "url": .field("meta.url"),
+        "domain": .field("meta.domain"), "media_author": .field("meta.media_author"), "media_author_url": .field("meta.media_author_url"),
+        "media_title": .field("meta.media_title"), "media_description": .field("meta.media_description"),
+        "flair_text": .field("meta.flair_text"), "flair_css_class": .field("meta.flair_css_class"),
+        "flair_template_id": .field("meta.flair_template_id"),
     ]
     package static let commentFields: Set = ["body", "id"]
     package static let authorFields: [String: FieldTarget] = [
         "name": .field("author.name"), "id": .field("author.id"),
-        "flair_text": .reddit("flair is Reddit's"), "flair_css_class": .reddit("flair is Reddit's"),
-        "flair_template_id": .reddit("flair is Reddit's"),
+        "flair_text": .field("meta.author_flair_text"), "flair_css_class": .field("meta.author_flair_css_class"),
+        "flair_template_id": .field("meta.author_flair_template_id"),
     ]
     /// AutoModerator's match modes and the regex each wraps around the values.
     package static let modes = ["full-exact", "full-text", "includes", "includes-word", "starts-with", "ends-with"]
     package static let modifiers = Set(modes + ["case-sensitive", "regex"])
     package static let fieldDefaultModes = [
         "id": "full-exact", "url": "includes", "media_author": "full-exact", "media_author_url": "includes", "flair_text": "full-exact",
-        "flair_css_class": "full-exact",
+        "flair_css_class": "full-exact", "flair_template_id": "full-exact",
     ]
 
-    /// Item checks Vigie's input cannot describe.
+    /// Item checks that are true/false marks on Reddit: read from `meta.KEY == true`.
+    package static let itemMarks: Set = ["is_edited", "is_original_content", "is_poll", "is_gallery", "is_meta_discussion"]
+    /// Item checks Vigie cannot read at all.
     package static let redditChecks: [String: String] = [
-        "reports": "Vigie's input has no report count",
-        "is_edited": "Vigie's input does not say whether a comment was edited",
-        "is_original_content": "Vigie's input has no OC mark", "is_poll": "Vigie's input has no polls", "is_gallery": "Vigie's input has no galleries",
-        "crowd_control_level": "crowd control is Reddit's", "standard": "Reddit's standard conditions are not known outside Reddit",
-        "is_meta_discussion": "Vigie's input has no meta discussion mark",
+        "crowd_control_level": "crowd control is Reddit's",
+        "standard": "Reddit's standard conditions are a list kept on Reddit's side (its wiki page `automoderator_standards`), not known outside Reddit",
     ]
-    /// Author checks Vigie's input cannot describe.
-    package static let redditAuthorChecks: [String: String] = [
-        "is_contributor": "Vigie's input has no approved-user list", "is_gold": "Vigie's input has no Reddit Premium status",
-        "is_submitter": "Vigie's input does not say who wrote the post", "has_verified_email": "Vigie's input has no e-mail verification",
-        "is_banned": "Vigie's input has no ban list", "is_trusted": "Vigie's input has no trusted-user list",
+    /// Author checks that are true/false marks on Reddit: read from `meta.author_KEY == true`.
+    package static let authorMarks: Set = ["is_contributor", "is_gold", "is_submitter", "has_verified_email", "is_banned", "is_trusted"]
+    /// Actions that only Reddit can take: each becomes a `tag` of the same name, which the caller
+    /// acts on (`set_flair` → `tag set_flair`); the value is kept as a comment above the rule.
+    package static let taggedActions: Set = [
+        "set_flair", "set_sticky", "set_locked", "set_nsfw", "set_spoiler", "set_contest_mode", "set_suggested_sort",
+        "set_original_content", "message", "ban",
     ]
-    /// Actions that only Reddit can take.
-    package static let redditActions: [String: String] = [
-        "set_flair": "flair is Reddit's", "overwrite_flair": "flair is Reddit's", "set_sticky": "stickied posts are Reddit's",
-        "set_locked": "locked threads are Reddit's", "set_nsfw": "NSFW marks are Reddit's", "set_spoiler": "spoiler marks are Reddit's",
-        "set_contest_mode": "contest mode is Reddit's", "set_suggested_sort": "suggested sorts are Reddit's",
-        "set_original_content": "OC marks are Reddit's", "comment_stickied": "stickied comments are Reddit's",
-        "comment_locked": "locked comments are Reddit's", "message": "Vigie sends no private message to the author",
-        "message_subject": "Vigie sends no private message to the author",
-        "ban": "Vigie does not ban", "ban_duration": "Vigie does not ban", "ban_message": "Vigie does not ban", "ban_reason": "Vigie does not ban",
-        "ignore_reports": "Vigie's input has no reports",
+    /// Keys that only say how a tagged action is done (kept as a comment with the rule).
+    package static let actionDetails: Set = [
+        "overwrite_flair", "message_subject", "ban_duration", "ban_message", "ban_reason", "comment_stickied", "comment_locked",
+        "comment_subject", "ignore_reports",
     ]
+    /// Actions valid on posts only: a rule that has one does not apply to comments.
+    package static let postOnlyActions: Set = [
+        "set_flair", "set_sticky", "set_locked", "set_nsfw", "set_spoiler", "set_contest_mode", "set_suggested_sort", "set_original_content",
+    ]
+    /// The actions of the item itself, for `parent_submission:`.
+    package static let redditActions = taggedActions.union(actionDetails)
     /// Words that make a report or a modmail urgent: threats and doxxing are escalated.
     package static let urgentWords = ["threat", "death", "kill", "suicid", "self-harm", "self harm", "selfharm", "dox", "personal information"]
 
@@ -195,6 +203,7 @@ package struct RuleTranslator {
                 test = .atom("text matches /^\\W*+\\w.{\(minimum - 1),}\\w/s")
             }
             conjuncts.append(longer ? test : (minimum < 0 ? .atom("false") : .not(test)))
+            if longer { sampleText("text", String(repeating: "a", count: n + 1), mode: "includes-word") }
             comments.append("\(e.rawKey): \(n) — the text, without punctuation at either end, is \(longer ? "longer" : "shorter") than \(n) characters")
             checks += 1
         case "is_top_level":
@@ -204,17 +213,27 @@ package struct RuleTranslator {
             }
             kinds.subtract([.textPost, .linkPost])
             conjuncts.append(b ? .not(.atom("parent_id exists")) : .atom("parent_id exists"))
+            if !b { sample["parent_id"] = .string("t1_parent") }
+            checks += 1
+        case "reports":
+            guard case .int(let n) = e.value.value else {
+                drop(e, "AutoModerator wants a whole number here")
+                return
+            }
+            conjuncts.append(.atom("meta.reports >= \(n)"))
+            sample["meta.reports"] = .int(max(n, 0))
+            mapped(e, "meta.reports", "the number of reports")
             checks += 1
         default:
-            if let why = Self.redditChecks[e.key] {
+            if Self.itemMarks.contains(e.key) {
+                mark(e, field: "meta.\(e.key)")
+            } else if let why = Self.redditChecks[e.key] {
                 drop(e, why)
-            } else if let why = Self.redditActions[e.key] {
-                if ["set_flair", "set_sticky", "set_locked", "set_nsfw", "set_spoiler", "set_contest_mode", "set_suggested_sort", "set_original_content"]
-                    .contains(e.key)
-                {
-                    kinds.remove(.comment)
-                }
-                dropAction(e, why)
+            } else if Self.taggedActions.contains(e.key) {
+                if Self.postOnlyActions.contains(e.key) { kinds.remove(.comment) }
+                tagAction(e)
+            } else if Self.actionDetails.contains(e.key) {
+                detail(e)
             } else if let key = MatchKey(e.key) {
                 match(e, key, fields: Self.itemFields, ignoreBlockquotes: ignoreBlockquotes)
             } else {
@@ -234,6 +253,9 @@ package struct RuleTranslator {
             case "comment_karma", "post_karma", "link_karma", "combined_karma":
                 let field = e.key == "comment_karma" ? "author.karma" : e.key == "combined_karma" ? "meta.combined_karma" : "meta.post_karma"
                 if let c = karma(e, field: field) { thresholds.append(c) }
+            case "comment_subreddit_karma", "post_subreddit_karma", "combined_subreddit_karma":
+                // Karma in this subreddit only (AutoModerator's newer thresholds).
+                if let c = karma(e, field: "meta.author_" + e.key) { thresholds.append(c) }
             case "account_age":
                 if let c = accountAge(e) { thresholds.append(c) }
             case "is_moderator":
@@ -243,12 +265,15 @@ package struct RuleTranslator {
                 }
                 let c = VCond.atom("author.role == \"moderator\"")
                 conjuncts.append(b ? c : .not(c))
+                if b { sample["author.role"] = .string("moderator") }
                 checks += 1
-            case "set_flair", "overwrite_flair":
-                dropAction(e, "flair is Reddit's")
+            case "set_flair":
+                tagAction(e, label: "set_author_flair")
+            case "overwrite_flair":
+                detail(e)
             default:
-                if let why = Self.redditAuthorChecks[e.key] {
-                    drop(e, why)
+                if Self.authorMarks.contains(e.key) {
+                    mark(e, field: "meta.author_\(e.key)")
                 } else if let key = MatchKey(e.key) {
                     match(e, key, fields: Self.authorFields, ignoreBlockquotes: false)
                 } else {
@@ -262,31 +287,88 @@ package struct RuleTranslator {
         }
     }
 
-    /// `parent_submission:` checks and acts on the post a comment answers: Reddit-only.
+    /// `parent_submission:` checks and acts on the post a comment answers: its checks are
+    /// Reddit-only, its actions become tags (`parent_submission_set_flair`, `parent_submission_remove`).
     private mutating func parentSubmission(_ e: AMEntry) {
         kinds.subtract([.textPost, .linkPost])
         guard case .map(let entries) = e.value.value else { return }
-        let acts: Set = ["action", "action_reason", "report_reason"]
-        let isCheck = entries.contains { !acts.contains($0.key) && Self.redditActions[$0.key] == nil }
-        if isCheck {
-            drop(e, "Vigie's input does not carry the post a comment answers")
-        }
-        if entries.contains(where: { acts.contains($0.key) || Self.redditActions[$0.key] != nil }) {
-            dropAction(e, "actions on the post a comment answers are Reddit's")
+        for p in entries {
+            if p.key == "action", let a = p.value.value.text?.lowercased() {
+                tagAction(p, label: "parent_submission_" + a)
+            } else if Self.taggedActions.contains(p.key) {
+                tagAction(p, label: "parent_submission_" + p.key)
+            } else if Self.actionDetails.contains(p.key) || p.key == "action_reason" || p.key == "report_reason" {
+                detail(p)
+            } else {
+                drop(p, "Vigie's input does not carry the post a comment answers")
+            }
         }
     }
 
-    /// Removes the item kinds for which AutoModerator itself would reject this rule, and the link
-    /// posts Vigie's input does not describe.
+    /// Removes the item kinds for which AutoModerator itself would reject this rule.
     private mutating func restrictKinds() {
-        let onlyLinks = kinds == [.linkPost]
-        kinds.remove(.linkPost)
         if kinds.isEmpty {
-            whyNotCarried =
-                onlyLinks
-                ? "it applies to link posts only, which Vigie's input does not describe"
-                : "AutoModerator applies it to no item (its keys need both a comment and a post)"
+            whyNotCarried = "AutoModerator applies it to no item (its keys need both a comment and a post)"
             report(rule.entries.first, "import/rule-not-carried-over", "rule not carried over: \(whyNotCarried!)")
+        }
+    }
+
+    /// A Reddit-only value read from `meta.`: reported once per field (the caller must give it).
+    private mutating func mapped(_ e: AMEntry, _ field: String, _ what: String) {
+        guard !mappedFields.contains(field) else { return }
+        mappedFields.insert(field)
+        report(e, "import/mapped", "\(what) is read from `\(field)`: give it in the input", severity: .info)
+    }
+
+    /// A Reddit true/false mark (`is_edited: true`) → `meta.is_edited == true`.
+    private mutating func mark(_ e: AMEntry, field: String) {
+        guard case .bool(let b) = e.value.value else {
+            drop(e, "AutoModerator wants true or false here")
+            return
+        }
+        let c = VCond.atom("\(field) == true")
+        conjuncts.append(b ? c : .not(c))
+        sample[field] = .bool(b)
+        mapped(e, field, "`\(e.key)`")
+        checks += 1
+    }
+
+    /// An action only Reddit can take: a tag of the same name, its value kept as a comment.
+    private mutating func tagAction(_ e: AMEntry, label: String? = nil) {
+        var label = label ?? (e.key == "message" ? "message_author" : e.key)
+        if case .bool(false) = e.value.value { label += "_off" }
+        // The flair set is part of the label (`set_flair_news`), so that the caller knows which.
+        if e.key == "set_flair", let first = (e.value.value.items?.first?.value.text).flatMap({ $0.isEmpty ? nil : $0 }) {
+            var names = NameTable()
+            label += "_" + names.make(from: first, fallback: "flair")
+        }
+        label = String(label.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+        if !tags.contains(label) { tags.append(label) }
+        if e.key == "message", let text = e.value.value.text {
+            let subject = rule["message_subject"]?.value.value.text ?? "AutoModerator notification"
+            comments.append("message \"\(subject)\" → tag \(label); the message to send the author:")
+            comments += Self.indented(text)
+        } else {
+            comments.append("\(e.rawKey): \(Self.describe(e.value.value)) → tag \(label)")
+        }
+        report(
+            e, "import/approximated", "`\(e.rawKey)` is Reddit's: the rule sets the tag `\(label)` for the caller to act on", severity: .info,
+            notes: ["the value is kept as a comment above the rule"])
+    }
+
+    /// A key that says how a tagged action is done: kept as a comment.
+    private mutating func detail(_ e: AMEntry) {
+        comments.append("\(e.rawKey): \(Self.describe(e.value.value))")
+    }
+
+    /// A YAML value on one line, for comments.
+    package static func describe(_ v: AMValue) -> String {
+        switch v {
+        case .list(let l): return "[" + l.map { describe($0.value) }.joined(separator: ", ") + "]"
+        case .map(let m): return "{" + m.map { "\($0.rawKey): \(describe($0.value.value))" }.joined(separator: ", ") + "}"
+        case .null: return "null"
+        case .string(let t): return "\"" + t.replacingOccurrences(of: "\n", with: "\\n") + "\""
+        default: return v.text ?? ""
         }
     }
 
@@ -347,7 +429,6 @@ package struct RuleTranslator {
         for f in key.fields {
             switch table[f] {
             case .field(let v)?: targets.append(v)
-            case .linkPostsOnly?: continue
             case .reddit(let why)?:
                 redditFields.append("`\(f)`")
                 if !reasons.contains(why) { reasons.append(why) }
@@ -356,9 +437,11 @@ package struct RuleTranslator {
                 reasons.append("AutoModerator does not know the field `\(f)`")
             }
         }
-        if targets.isEmpty, redditFields.isEmpty {
+        if table["body"] != nil, key.fields.allSatisfy({ $0 == "url" }) {
             kinds.remove(.textPost)  // AutoModerator reads `url` on link posts only
-            return
+        }
+        for f in key.fields {
+            if case .field(let v)? = table[f], v.hasPrefix("meta.") { mapped(e, v, "`\(f)`") }
         }
         if targets.isEmpty {
             drop(e, reasons.joined(separator: "; "))
@@ -387,13 +470,27 @@ package struct RuleTranslator {
         }
         if targets.contains("title") { usesTitle = true }
         let isRegex = key.modifiers.contains("regex")
+        if !key.negated, let first = values.first {
+            let text = isRegex ? RegexSample.sample(PythonRegex.toPCRE2(first).pattern) : first
+            let mode = key.modifiers.first { Self.modes.contains($0) } ?? (key.fields.count == 1 ? Self.fieldDefaultModes[key.fields[0]] : nil) ?? "includes-word"
+            let field = targets.first { $0 == "text" } ?? targets.first { $0 != "title" || !kinds.contains(.comment) } ?? targets[0]
+            if let text { sampleText(field, text, mode: mode) }
+        }
         let caseSensitive = key.modifiers.contains("case-sensitive")
         var mode = key.modifiers.first { Self.modes.contains($0) }
+        // AutoModerator accepts subdomains when `domain` is the key's only field and no mode is given.
+        var prefix = ""
         if mode == nil {
             let valid = key.fields.filter { table[$0] != nil }
             mode = valid.count == 1 ? Self.fieldDefaultModes[valid[0]] ?? "includes-word" : "includes-word"
+            if valid == ["domain"], table["body"] != nil { prefix = "(?:.*?\\.)?" }
         }
-        guard let tests = tests(e, values: values, mode: mode!, regex: isRegex, caseSensitive: caseSensitive, negated: key.negated) else { return }
+        // Reddit's own fields are compared exactly as AutoModerator does (no normalization).
+        let exact = !prefix.isEmpty || targets.contains { $0.hasPrefix("meta.") }
+        guard
+            let tests = tests(
+                e, values: values, mode: mode!, regex: isRegex, caseSensitive: caseSensitive, negated: key.negated, prefix: prefix, exact: exact)
+        else { return }
         var alternatives: [VCond] = []
         var shared = tests
         if targets.count > 1 {
@@ -414,13 +511,21 @@ package struct RuleTranslator {
 
     /// The Vigie tests (without their field) for AutoModerator's values: terms where Vigie's
     /// word matching means the same, a regular expression otherwise.
-    private mutating func tests(_ e: AMEntry, values: [String], mode: String, regex: Bool, caseSensitive: Bool, negated: Bool) -> [String]? {
+    private mutating func tests(
+        _ e: AMEntry, values: [String], mode: String, regex: Bool, caseSensitive: Bool, negated: Bool, prefix: String = "", exact: Bool = false
+    ) -> [String]? {
         let flags = caseSensitive ? "s" : "is"
+        if !regex, exact {
+            let joined = values.map(PythonRegex.escape).joined(separator: "|")
+            return ["matches /\(Self.wrap(prefix.isEmpty ? joined : prefix + "(" + joined + ")", mode: mode))/\(flags)"]
+        }
         if !regex {
             if mode == "full-exact", !caseSensitive {
                 return ["in " + termList(values)]
             }
-            let op = ["includes-word": "has", "includes": "contains", "starts-with": "starts with", "ends-with": "ends with"][mode]
+            // `starts with` and `ends with` skip punctuation at the edges of the normalized text,
+            // where AutoModerator's `^` and `$` do not: those modes stay regular expressions.
+            let op = ["includes-word": "has", "includes": "contains"][mode]
             if let op, !caseSensitive {
                 let plain = values.filter(Self.isPlainTerm)
                 let others = values.filter { !Self.isPlainTerm($0) }
@@ -460,6 +565,7 @@ package struct RuleTranslator {
                 return nil
             }
         }
+        if !prefix.isEmpty { return ["matches /\(Self.wrap(prefix + "(" + alternatives.joined(separator: "|") + ")", mode: mode))/\(flags)"] }
         return ["matches /\(Self.wrap(alternatives.joined(separator: "|"), mode: mode))/\(flags)"]
     }
 
@@ -508,6 +614,7 @@ package struct RuleTranslator {
         if field.hasPrefix("meta.") {
             report(e, "import/mapped", "`\(e.key)` is read from `\(field)`: give it in the input's `meta`", severity: .info)
         }
+        sample[field] = .int(op == "<" ? n - 1 : op == ">" ? n + 1 : n)
         return .atom("\(field) \(op) \(n)")
     }
 
@@ -543,6 +650,8 @@ package struct RuleTranslator {
             drop(e, "AutoModerator does not know the unit `\(unit)`")
             return nil
         }
+        let seconds = ["m": 60, "h": 3600, "d": 86400, "w": 604_800][String(duration.last!)]! * Int(duration.dropLast())!
+        sample["author.age"] = .int(op == "<" ? max(seconds - 3600, 0) : op == ">" ? seconds + 3600 : seconds)
         return .atom("author.age \(op) \(duration)")
     }
 
@@ -588,20 +697,26 @@ package struct RuleTranslator {
         if let m = rule["modmail"], let text = m.value.value.text {
             let subject = rule["modmail_subject"]?.value.value.text ?? "AutoModerator notification"
             actions.append(Self.isUrgent(subject + " " + text) ? "escalate mods severity high" : "escalate mods")
-            comments.append("modmail \"\(subject)\": escalated to the `mods` team (the message itself is not carried over)")
-            report(m, "import/not-carried-over", "the text of `modmail` is not carried over: an escalation to `mods` carries no message", severity: .info)
+            comments.append("modmail \"\(subject)\": escalated to the `mods` team; the message, for your alerting pipeline:")
+            comments += Self.indented(text)
+            report(
+                m, "import/approximated", "`modmail` is an escalation to `mods`: an escalation carries no message, its text is kept as a comment above the rule",
+                severity: .info)
         }
         if let c = rule["comment"], let text = c.value.value.text {
             if hides {
                 report(
-                    c, "import/not-carried-over", "`comment` is not carried over: Vigie never replies publicly to a comment it hides",
-                    notes: ["its text is kept as a comment above the rule"])
-                comments.append("comment (not carried over: Vigie does not reply to a hidden comment):")
-                comments += text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+                    c, "import/approximated",
+                    "`comment` on a removed item becomes the tag `removal_comment`: Vigie never replies publicly to a comment it hides",
+                    severity: .info, notes: ["its text is kept as a comment above the rule, for the caller to send"])
+                comments.append("comment → tag removal_comment (Vigie does not reply to a hidden comment); its text:")
+                comments += Self.indented(text)
+                tags.append("removal_comment")
             } else {
                 templateText = template(text, entry: c)
             }
         }
+        actions += tags.map { "tag " + $0 }
         if actions.isEmpty && templateText == nil {
             whyNotCarried = "it has no action Vigie can take"
             report(rule.entries.first, "import/rule-not-carried-over", "rule not carried over: it has no action Vigie can take")
@@ -618,13 +733,17 @@ package struct RuleTranslator {
             report(rule.entries.first, "import/rule-not-carried-over", "rule not carried over: \(whyNotCarried!)")
             return
         }
-        if kinds == [.comment] {
-            conjuncts.insert(.not(.atom("title exists")), at: 0)
-            usesTitle = true
-        } else if kinds == [.textPost] {
-            conjuncts.insert(.atom("title exists"), at: 0)
-            usesTitle = true
+        // A comment has no title; a link post has its link in `meta.url`.
+        switch kinds {
+        case [.comment]: conjuncts.insert(.not(.atom("title exists")), at: 0)
+        case [.textPost]: conjuncts.insert(contentsOf: [.atom("title exists"), .not(.atom("meta.url exists"))], at: 0)
+        case [.linkPost]: conjuncts.insert(contentsOf: [.atom("title exists"), .atom("meta.url exists")], at: 0)
+        case [.textPost, .linkPost]: conjuncts.insert(.atom("title exists"), at: 0)
+        case [.comment, .textPost]: conjuncts.insert(.not(.atom("meta.url exists")), at: 0)
+        case [.comment, .linkPost]: conjuncts.insert(.or([.not(.atom("title exists")), .atom("meta.url exists")]), at: 0)
+        default: break
         }
+        if kinds != [.comment, .textPost, .linkPost] { usesTitle = true }
     }
 
     /// A reply template's text from a `comment:`: AutoModerator's placeholders become Vigie's
@@ -676,6 +795,34 @@ package struct RuleTranslator {
         return "\"" + out + "\""
     }
 
+    /// Puts a text a key matches into the sample comment, where the match mode wants it.
+    private mutating func sampleText(_ field: String, _ text: String, mode: String) {
+        let old: String
+        if case .string(let s)? = sample[field] { old = s } else { old = "" }
+        switch mode {
+        case "full-exact", "full-text": sample[field] = .string(text)
+        case "starts-with": sample[field] = .string(old.isEmpty ? text : text + " " + old)
+        default: sample[field] = .string(old.isEmpty ? text : old + " " + text)
+        }
+    }
+
+    /// The sample comment for the generated test, with what the rule's kind needs.
+    package var sampleComment: [String: SampleValue] {
+        var out = sample
+        if out["text"] == nil { out["text"] = .string("") }
+        if !kinds.contains(.comment) {
+            if out["title"] == nil { out["title"] = .string("a post") }
+            if !kinds.contains(.textPost), out["meta.url"] == nil { out["meta.url"] = .string("https://example.com/a-link") }
+        }
+        if out["author.name"] == nil { out["author.name"] = .string("someone") }
+        return out
+    }
+
+    /// A multi-line text as indented comment lines.
+    package static func indented(_ text: String) -> [String] {
+        text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+    }
+
     /// An `action_reason` without placeholders, for `hide "..."` and rule names.
     package static func cleanReason(_ s: String) -> String? {
         let noPlaceholders = s.replacingOccurrences(of: #"\{\{[^}]*\}\}"#, with: " ", options: .regularExpression)
@@ -717,6 +864,8 @@ package struct RuleTranslator {
         let origin = "\(configName):\(rule.line) (section \(rule.section))"
         if let why = whyNotCarried {
             lines.append("# Not carried over, \(origin): \(why).")
+            for l in readingLosses { lines.append("# dropped: " + l) }
+            for d in diagnostics where d.id == "import/not-carried-over" { lines.append("# dropped: " + d.message) }
             for n in rule.firstLine...rule.lastLine {
                 var l = file.lineText(n)
                 if n == rule.firstLine, rule.section > 1 { l = String(l.dropFirst(3)) }
@@ -726,10 +875,12 @@ package struct RuleTranslator {
             while lines.count > 1, lines[1].trimmingCharacters(in: .whitespaces) == "#" { lines.remove(at: 1) }
             return lines.joined(separator: "\n") + "\n"
         }
-        let name = names.make(from: nameHint, fallback: "\(rule["action"]?.value.value.text ?? "rule")_line_\(rule.line)")
+        let name = names.make(from: nameHint, fallback: "\(rule["action"]?.value.value.text ?? tags.first ?? "rule")_line_\(rule.line)")
         let shadow = !widened.isEmpty
         lines.append("# From \(origin)\(rule.leadingComments.isEmpty ? "" : ": " + rule.leadingComments.joined(separator: " / "))")
         for c in comments { lines.append("# " + c) }
+        for l in readingLosses { lines.append("# dropped: " + l) }
+        for d in diagnostics where d.id == "import/not-carried-over" { lines.append("# dropped: " + d.message) }
         if shadow {
             lines.append("# shadow: without \(widened.joined(separator: ", ")), this rule would hold on more comments than on Reddit;")
             lines.append("# check what it would have done (`shadow` in the output) before removing `shadow`.")
@@ -765,7 +916,9 @@ package struct RuleTranslator {
             lines.append("  en: \(t)")
             lines.append("}")
         }
-        imported.append(ImportedRule(name: name, section: rule.section, line: rule.line, shadow: shadow, template: templateName))
+        imported.append(
+            ImportedRule(
+                name: name, section: rule.section, line: rule.line, shadow: shadow, template: templateName, sample: sampleComment, tags: tags))
         return lines.joined(separator: "\n") + "\n"
     }
 }

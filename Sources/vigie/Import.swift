@@ -37,13 +37,20 @@ struct Import: ParsableCommand {
                 Examples:
                   vigie import automoderator automod.yaml -o Rules/reddit.vigie
                   vigie import automoderator automod.yaml > reddit.vigie 2> import-report.txt
+                  vigie import automoderator --strict automod.yaml -o Rules/reddit.vigie   # CI: fail on any drop
 
                 Limits: a configuration whose lists and mappings nest more than 256 levels deep, or \
                 that makes more than 1,000,000 YAML values once its aliases (`*name`) are expanded, \
                 is refused as a whole, before anything is written (Grammar/RELIABILITY.md, \
                 "AutoModerator import limits").
 
-                Exit codes: 0 imported; 2 the file cannot be read, a section is not valid YAML (the \
+                Reddit-only actions (set_flair, set_sticky, set_locked, set_nsfw, message, ban...) \
+                become a `tag` of the same name for the caller to act on; Reddit-only fields \
+                (domain, url, flair, reports, is_edited, is_contributor...) are read from `meta.`. \
+                Everything dropped or approximated is also written as a comment in the output, and each \
+                rule gets a generated `test` from its own terms, so `vigie test` on the output passes.
+
+                Exit codes: 0 imported; 1 with --strict, something was dropped; 2 the file cannot be read, a section is not valid YAML (the \
                 other sections are still written), the file is past a limit (nothing is written), \
                 or a usage error.
                 """)
@@ -53,6 +60,9 @@ struct Import: ParsableCommand {
 
         @Option(name: [.short, .customLong("output")], help: "Write the Vigie rules to this file instead of standard output.")
         var output: String?
+
+        @Flag(name: .long, help: "Exit with code 1 when anything was dropped (for CI): a section that is not valid YAML, a key written twice, a check or action not carried over, a rule not written.")
+        var strict = false
 
         func run() throws {
             guard let data = FileManager.default.contents(atPath: file) else {
@@ -84,6 +94,10 @@ struct Import: ParsableCommand {
             Terminal.error(AutoModeratorImporter.report(result, color: Terminal.wantsColor(2)))
             if let output { Terminal.error("wrote \(output)\n") }
             if result.hasErrors { throw ExitCode(ExitStatus.usage.rawValue) }
+            if strict, !result.dropped.isEmpty {
+                Terminal.error("vigie import: --strict: \(result.dropped.count) item\(result.dropped.count == 1 ? " was" : "s were") dropped (listed above)\n")
+                throw ExitCode(ExitStatus.findings.rawValue)
+            }
         }
     }
 }

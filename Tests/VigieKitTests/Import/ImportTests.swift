@@ -48,9 +48,9 @@ import Testing
         Construct(name: "includes is contains", yaml: "body (includes): scam\naction: remove", expected: [#"text contains "scam""#, #"then hide "remove""#]),
         Construct(name: "includes-word", yaml: "body (includes-word): scam\naction: spam", expected: [#"text has "scam""#, #"hide "spam""#]),
         Construct(
-            name: "starts-with", yaml: "body+title (starts-with): hi\naction: report",
-            expected: [#"(text starts with "hi" or title starts with "hi")"#, "flag reports"]),
-        Construct(name: "ends-with", yaml: "body (ends-with): [bye]\naction: report", expected: [#"text ends with "bye""#]),
+            name: "starts-with is a regex: AutoModerator's ^ does not skip punctuation", yaml: "body+title (starts-with): hi\naction: report",
+            expected: [#"(text matches /^(hi)/is or title matches /^(hi)/is)"#, "flag reports"]),
+        Construct(name: "ends-with", yaml: "body (ends-with): [bye]\naction: report", expected: [#"text matches /(bye)$/is"#]),
         Construct(name: "full-exact", yaml: "body (full-exact): [first, \"first!\"]\naction: spam", expected: [#"text in ["first", "first!"]"#]),
         Construct(name: "full-text", yaml: "body (full-text): first\naction: spam", expected: [#"text matches /^\W*(first)\W*$/is"#]),
         Construct(
@@ -89,28 +89,62 @@ import Testing
             expected: ["then escalate safety severity high"]),
         Construct(
             name: "modmail escalates to mods", yaml: "body: [x]\nmodmail: look at {{permalink}}\nmodmail_subject: Doxxing alert",
-            expected: ["then escalate mods severity high"], reported: ["import/not-carried-over"]),
+            expected: ["then escalate mods severity high", "#   look at {{permalink}}"], reported: ["import/approximated"]),
         Construct(
             name: "comment becomes a template and a reply",
             yaml: "type: comment\nbody: [help]\ncomment: \"Hi {{author}}, {{match}} in {{body}} at {{permalink}} ({{kind}})\"",
             expected: ["reply rule_line_1_reply", #"en: "Hi {author.name}, {match} in {text} at {url} (comment)""#, "not title exists"]),
         Construct(name: "type submission", yaml: "type: submission\ntitle: [question]\naction: filter", expected: ["title exists and title has \"question\""]),
         Construct(
-            name: "type link submission is not carried over", yaml: "type: link submission\ntitle: [x]\naction: filter", expected: ["# Not carried over"],
-            reported: ["import/rule-not-carried-over"]),
+            name: "type link submission: a post with meta.url", yaml: "type: link submission\ntitle: [x]\naction: filter",
+            expected: [#"when title exists and meta.url exists and title has "x""#]),
+        Construct(
+            name: "type text submission: a post without meta.url", yaml: "type: text submission\ntitle: [x]\naction: filter",
+            expected: [#"when title exists and not meta.url exists and title has "x""#]),
         Construct(
             name: "body length", yaml: "body_shorter_than: 7\nbody_longer_than: 2\naction: filter",
             expected: [#"not text matches /^\W*+\w.{5,}\w/s"#, #"text matches /^\W*+\w.{1,}\w/s"#]),
         Construct(name: "is_top_level", yaml: "type: comment\nis_top_level: true\nbody: x\naction: filter", expected: ["not parent_id exists"]),
         Construct(
-            name: "Reddit-only check gives a shadow rule", yaml: "body: [x]\nis_edited: true\naction: remove",
-            expected: [" shadow {", "# shadow: without `is_edited`"], reported: ["import/shadow", "import/not-carried-over"]),
+            name: "a check Vigie cannot read gives a shadow rule, and the drop is written in the output", yaml: "body: [x]\nstandard: image hosting sites\naction: remove",
+            expected: [" shadow {", "# shadow: without `standard`", "# dropped: `standard` is not carried over"],
+            reported: ["import/shadow", "import/not-carried-over"]),
         Construct(
-            name: "a rule with only Reddit-only checks is not carried over", yaml: "reports: 1\naction: remove",
-            expected: ["# Not carried over", "#   reports: 1"], reported: ["import/rule-not-carried-over"]),
+            name: "a rule whose only check Vigie cannot read is not carried over", yaml: "crowd_control_level: 2\naction: remove",
+            expected: ["# Not carried over", "#   crowd_control_level: 2", "# dropped: `crowd_control_level` is not carried over"],
+            reported: ["import/rule-not-carried-over"]),
         Construct(
-            name: "a hidden comment gets no reply", yaml: "body: [x]\naction: remove\ncomment: Removed.",
-            expected: ["# comment (not carried over: Vigie does not reply to a hidden comment):", "#   Removed."], reported: ["import/not-carried-over"]),
+            name: "reports and is_edited are read from meta", yaml: "reports: 2\nis_edited: false\naction: filter",
+            expected: ["meta.reports >= 2", "not meta.is_edited == true", "then flag modqueue"], reported: ["import/mapped"]),
+        Construct(
+            name: "a hidden comment gets no reply: its text is kept with a tag", yaml: "body: [x]\naction: remove\ncomment: Removed.",
+            expected: ["# comment → tag removal_comment", "#   Removed.", #"then hide "remove", tag removal_comment"#], reported: ["import/approximated"]),
+        Construct(
+            name: "domain accepts subdomains, as AutoModerator does", yaml: "domain: [youtube.com, youtu.be]\naction: remove",
+            expected: [#"meta.domain matches /(?:(?<!\w)|\b)((?:.*?\.)?(youtube\.com|youtu\.be))(?:(?!\w)|\b)/is"#], reported: ["import/mapped"]),
+        Construct(
+            name: "domain with a mode has no subdomain prefix", yaml: "domain (full-exact): [imgur.com]\naction: remove",
+            expected: [#"meta.domain matches /^(imgur\.com)$/is"#]),
+        Construct(
+            name: "flair is read from meta, full-exact by default", yaml: "flair_text: [Meta]\n~flair_css_class (includes): [mod]\naction: filter",
+            expected: [#"meta.flair_text matches /^(Meta)$/is"#, #"not meta.flair_css_class matches /(mod)/is"#, "title exists"]),
+        Construct(
+            name: "author flair and marks", yaml: "author:\n  flair_text: [Verified]\n  is_contributor: false\n  is_gold: true\nbody: x\naction: filter",
+            expected: [#"meta.author_flair_text matches /^(Verified)$/is"#, "not meta.author_is_contributor == true", "meta.author_is_gold == true"]),
+        Construct(
+            name: "subreddit karma thresholds are read from meta", yaml: "author:\n  comment_subreddit_karma: '< 5'\nbody: x\naction: filter",
+            expected: ["meta.author_comment_subreddit_karma < 5"], reported: ["import/mapped"]),
+        Construct(name: "id is full-exact", yaml: "id: [abc12]\naction: remove", expected: [#"id in ["abc12"]"#]),
+        Construct(
+            name: "Reddit-only actions become tags", yaml: "title: [news]\nset_flair: [News, news]\nset_locked: true\nset_sticky: false\nset_nsfw: true",
+            expected: ["then tag set_flair_news, tag set_locked, tag set_sticky_off, tag set_nsfw", #"# set_flair: ["News", "news"] → tag set_flair_news"#],
+            reported: ["import/approximated"]),
+        Construct(
+            name: "message to the author is a tag with its text kept", yaml: "body: [help]\nmessage_subject: Hello\nmessage: |\n  Write to us in private.\n  Thanks",
+            expected: ["then tag message_author", #"# message "Hello" → tag message_author; the message to send the author:"#, "#   Write to us in private.", "#   Thanks"]),
+        Construct(
+            name: "actions on the parent post are tags", yaml: "type: comment\nbody: [repost]\nparent_submission:\n  action: report\n  set_flair: Repost",
+            expected: ["then tag parent_submission_report, tag parent_submission_set_flair"]),
         Construct(
             name: "Python regex syntax", yaml: "body (regex): ['\\u0416\\Z', '(?u)a{,2}']\naction: filter", expected: [#"(\x{0416}\z|a{0,2})"#],
             reported: ["import/regex"]),
@@ -118,8 +152,8 @@ import Testing
             name: "a regex PCRE2 rejects is left out", yaml: "body (regex): ['ok', '(unclosed']\naction: filter",
             expected: [#"/(?:(?<!\w)|\b)(ok)(?:(?!\w)|\b)/is"#], reported: ["import/not-carried-over"]),
         Construct(
-            name: "url is for link posts only", yaml: "~body+url (regex): 'https?://'\nbody: [free]\naction: filter",
-            expected: [#"not text matches /(?:(?<!\w)|\b)(https?:\/\/)(?:(?!\w)|\b)/is"#]),
+            name: "url is the link of a link post, in meta.url", yaml: "~body+url (regex): 'https?://'\nbody: [free]\naction: filter",
+            expected: [#"not (text matches /(?:(?<!\w)|\b)(https?:\/\/)(?:(?!\w)|\b)/is"#, #"or meta.url matches /(?:(?<!\w)|\b)(https?:\/\/)(?:(?!\w)|\b)/is)"#]),
         Construct(
             name: "a term list on two fields is declared once", yaml: "title+body: [a1b, free, money]\naction: filter",
             expected: [#"list filter_line_1_terms = ["free", "money"]"#, "title has any filter_line_1_terms", "text has any filter_line_1_terms", #"(a1b)"#]),
@@ -274,13 +308,67 @@ import Testing
         let r = try CLI.run(["import", "automoderator", fixture, "-o", out.path])
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.isEmpty)
-        #expect(r.err.contains("imported 16 of 18 rules (1 in shadow mode); 2 not carried over"))
-        #expect(r.err.contains("constructs.yaml:100:1: warning[import/not-carried-over]: `reports` is not carried over"))
+        #expect(r.err.contains("imported 25 of 25 rules (1 in shadow mode); 1 item dropped (each is a comment in the output); 24 generated tests"))
+        #expect(r.err.contains("constructs.yaml:137:1: warning[import/not-carried-over]: `standard` is not carried over"))
         let check = try CLI.run(["check", out.path])
         #expect(check.status == 0, "\(check.err)")
         let toStdout = try CLI.run(["import", "automoderator", fixture])
         #expect(toStdout.status == 0)
         #expect(toStdout.out == (try String(contentsOf: out, encoding: .utf8)))
+    }
+
+    /// `--strict` fails (code 1) when anything was dropped, and only then; the rules are still written.
+    @Test func strictExitsOneWhenSomethingWasDropped() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-strict-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let clean = dir.appendingPathComponent("clean.yaml")
+        try "body: [refund]\naction: filter\n---\ntitle: [news]\nset_flair: News\n".write(to: clean, atomically: true, encoding: .utf8)
+        let lossy = dir.appendingPathComponent("lossy.yaml")
+        try "body: [refund]\ncrowd_control_level: 2\naction: filter\n".write(to: lossy, atomically: true, encoding: .utf8)
+        let ok = try CLI.run(["import", "automoderator", "--strict", clean.path])
+        #expect(ok.status == 0, "\(ok.err)")
+        let lax = try CLI.run(["import", "automoderator", lossy.path])
+        #expect(lax.status == 0)
+        let strict = try CLI.run(["import", "automoderator", "--strict", lossy.path])
+        #expect(strict.status == 1)
+        #expect(strict.err.contains("--strict: 1 item was dropped"))
+        #expect(strict.out.contains("# dropped: `crowd_control_level` is not carried over"))
+        let invalid = try CLI.run(["import", "automoderator", "--strict", Self.fixtures.appendingPathComponent("invalid.yaml").path])
+        #expect(invalid.status == 2, "a section that is not valid YAML is still an error")
+    }
+
+    /// A section that is not valid YAML is kept, as a comment, in the output file too.
+    @Test func invalidSectionIsKeptAsACommentInTheOutput() throws {
+        let r = try Self.translate("body: [a]\naction: filter\n---\ntitle: [x, y\naction: remove\n---\nbody: [b]\naction: filter\n")
+        #expect(r.source.contains("# Not imported, automod.yaml:3 (section 2): section 2 (lines 3–5) is not valid YAML"))
+        #expect(r.source.contains("#   title: [x, y"))
+        let first = try #require(r.source.range(of: "From automod.yaml:1")).lowerBound
+        let broken = try #require(r.source.range(of: "# Not imported")).lowerBound
+        let last = try #require(r.source.range(of: "From automod.yaml:7")).lowerBound
+        #expect(first < broken && broken < last, "the broken section stays where it was")
+    }
+
+    /// Every configuration of the fixture folder imports into rules whose generated tests pass
+    /// under `vigie test`, one test per rule that is not in shadow mode.
+    @Test func everyFixtureImportPassesVigieTest() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-import-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let configs = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(configs.count >= 3)
+        for name in configs {
+            let out = dir.appendingPathComponent(name + ".vigie")
+            let imported = try CLI.run(["import", "automoderator", Self.fixtures.appendingPathComponent(name).path, "-o", out.path])
+            #expect(imported.status == 0 || name == "invalid.yaml", "\(name): \(imported.err)")
+            let text = try String(contentsOf: out, encoding: .utf8)
+            let rules = text.components(separatedBy: "\nrule ").count - 1
+            let shadow = text.components(separatedBy: " shadow {").count - 1
+            #expect(text.components(separatedBy: "\ntest \"").count - 1 == rules - shadow, "\(name): one test per rule not in shadow mode")
+            let test = try CLI.run(["test", out.path])
+            #expect(test.status == 0, "\(name): \(test.out)\(test.err)")
+            #expect(test.out.contains("\(rules - shadow) passed, 0 failed"), "\(name): \(test.out)")
+        }
     }
 
     @Test func commandExitsTwoOnInvalidYAMLOrAMissingFile() throws {
@@ -292,172 +380,55 @@ import Testing
         #expect(missing.status == 2)
         #expect(missing.err.contains("cannot read"))
     }
-}
 
-/// AutoModerator's matching, written again from Reddit's `r2/lib/automoderator.py` for the
-/// constructs the importer carries over, with Foundation's regular expressions (ICU) rather than
-/// Vigie's PCRE2, so that the comparison does not share an engine with what it checks.
-enum AutoModeratorModel {
-    /// A comment (or a text post, when it has a title) in Vigie's input form.
-    struct Item {
-        var body: String
-        var title: String?
-        var author: String
-        var age: Double?
-        var karma: Double?
-        var combinedKarma: Double?
-        var postKarma: Double?
-        var isModerator: Bool
-        var isTopLevel: Bool
+    // MARK: generated tests
 
-        init(_ o: [String: Any]) {
-            body = o["text"] as? String ?? ""
-            title = o["title"] as? String
-            let a = o["author"] as? [String: Any] ?? [:]
-            author = a["name"] as? String ?? ""
-            age = a["age"] as? Double
-            karma = a["karma"] as? Double
-            let meta = o["meta"] as? [String: Any] ?? [:]
-            combinedKarma = meta["combined_karma"] as? Double
-            postKarma = meta["post_karma"] as? Double
-            isModerator = (a["role"] as? String)?.lowercased() == "moderator"
-            isTopLevel = o["parent_id"] == nil
-        }
+    /// The sample a generated test gives for a regex is a text the regex matches (checked with
+    /// ICU, not the builder's own reading); a backreference is not followed.
+    @Test(arguments: [
+        #"free\s+v-?bucks"#, #"nsf[wl]"#, #"(?i)b[i1]tc[o0]in\s+doubl"#, #"[^\x{00}-\x{7F}]+"#, #"\b[0-9]{1,3}\.[0-9]{1,3}\b"#,
+        #"(kill|hurt)\s*your(self|selves)"#, #"(?<!\w)promo(?=\s|$)"#, #"^\W*(first)\W*$"#, #"[a-z]{3,}\d+"#, #"\x{0416}+ok"#,
+    ])
+    func regexSampleMatches(_ pattern: String) throws {
+        let sample = try #require(RegexSample.sample(pattern))
+        let re = try NSRegularExpression(pattern: pattern)
+        #expect(re.firstMatch(in: sample, range: NSRange(sample.startIndex..., in: sample)) != nil, "`\(sample)` does not match /\(pattern)/")
     }
 
-    static let modes = [
-        "full-exact": "^%@$", "full-text": #"^\W*%@\W*$"#, "includes": "%@", "includes-word": #"(?:^|\W|\b)%@(?:$|\W|\b)"#,
-        "starts-with": "^%@", "ends-with": "%@$",
-    ]
+    @Test func regexSampleDoesNotFollowBackreferences() {
+        #expect(RegexSample.sample(#"(a)\1"#) == nil)
+    }
 
-    /// Whether the rule's checks hold for the item; nil when the rule uses something this model
-    /// does not know.
-    static func matches(_ rule: AMRule, _ item: Item) -> Bool? {
-        let isPost = item.title != nil
-        switch rule["type"]?.value.value.text ?? "any" {
-        case "comment": if isPost { return false }
-        case "submission", "text submission": if !isPost { return false }
-        case "any": break
-        default: return nil
-        }
-        let action = rule["action"]?.value.value.text ?? ""
-        var exempt = ["remove", "spam", "filter", "report"].contains(action)
-        if case .bool(let b)? = rule["moderators_exempt"]?.value.value { exempt = b }
-        if exempt && item.isModerator { return false }
-        for e in rule.entries {
-            switch e.key {
-            case "type", "priority", "moderators_exempt", "comment", "modmail", "modmail_subject", "action", "action_reason", "report_reason":
-                continue
-            case "body_longer_than", "body_shorter_than":
-                guard case .int(let n) = e.value.value else { return nil }
-                let length = stripped(item.body).unicodeScalars.count
-                if e.key == "body_longer_than" ? length <= n : length >= n { return false }
-            case "is_top_level":
-                guard case .bool(let b) = e.value.value else { return nil }
-                if b != item.isTopLevel { return false }
-            case "author", "~author":
-                guard let ok = authorMatches(e, item) else { return nil }
-                if !ok { return false }
-            default:
-                guard let ok = keyMatches(e, fields: isPost ? ["title": item.title ?? "", "body": item.body] : ["body": item.body]) else { return nil }
-                if !ok { return false }
+    // MARK: differential test
+
+    /// The imported rules and AutoModerator's matching (``AutoModeratorModel``, from Reddit's
+    /// source) decide the same on comments generated around each rule's own terms: for every
+    /// generated comment and every imported rule (shadow ones aside), the rule holds in Vigie
+    /// exactly when it holds for AutoModerator.
+    @Test func generatedCommentsDecideLikeAutoModerator() throws {
+        let yaml = try String(contentsOf: Self.fixtures.appendingPathComponent("constructs.yaml"), encoding: .utf8)
+        let r = try AutoModeratorImporter.translate(yaml: yaml, path: "constructs.yaml")
+        let program = try compileRules(r.source)
+        let amRules = AutoModeratorConfig.parse(yaml).rules
+        let compared = r.rules.filter { !$0.shadow }
+        let lines = AutoModeratorModel.generated(from: compared.map(\.sample))
+        #expect(lines.count >= 300)
+        var held = 0
+        var disagreements: [String] = []
+        for line in lines {
+            let object = try #require(parseObject(Substring(line)))
+            let item = AutoModeratorModel.Item(object)
+            let decision = try decide(program, line)
+            for imported in compared {
+                let am = try #require(amRules.first { $0.section == imported.section })
+                let expected = try #require(AutoModeratorModel.matches(am, item), "rule \(imported.name) uses a construct the model does not know")
+                let actual = decision.matchedRules.contains(imported.name)
+                if expected { held += 1 }
+                if expected != actual { disagreements.append("\(imported.name) on \(line): AutoModerator \(expected), Vigie \(actual)") }
             }
         }
-        return true
-    }
-
-    /// A match key (`~title+body (regex)`): nil when it names a field the model does not know,
-    /// false when the item has none of its fields (AutoModerator does not apply the rule then).
-    static func keyMatches(_ e: AMEntry, fields: [String: String]) -> Bool? {
-        guard let key = RuleTranslator.MatchKey(e.key) else { return nil }
-        let known: Set = ["body", "title", "name", "url"]
-        guard key.fields.allSatisfy(known.contains) else { return nil }
-        let present = key.fields.filter { fields[$0] != nil }
-        guard !present.isEmpty else { return false }
-        let values = (e.value.value.items ?? []).compactMap { $0.value.text }
-        if values.isEmpty { return true }
-        let regex = key.modifiers.contains("regex")
-        let alternatives = regex ? values : values.map { NSRegularExpression.escapedPattern(for: $0) }
-        let mode = key.modifiers.first { modes[$0] != nil } ?? "includes-word"
-        let pattern = String(format: modes[mode]!, "(" + alternatives.joined(separator: "|") + ")")
-        var options: NSRegularExpression.Options = [.dotMatchesLineSeparators]
-        if !key.modifiers.contains("case-sensitive") { options.insert(.caseInsensitive) }
-        guard let re = try? NSRegularExpression(pattern: pattern, options: options) else { return nil }
-        let found = present.contains { f in
-            let s = fields[f]!
-            return re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
-        }
-        return found != key.negated
-    }
-
-    /// The `author:` sub-group (or `author: [names]`, `~author: [names]`).
-    static func authorMatches(_ e: AMEntry, _ item: Item) -> Bool? {
-        let entries: [AMEntry]
-        switch e.value.value {
-        case .map(let m): entries = m
-        default: entries = [AMEntry(key: e.key == "author" ? "name" : "~name", rawKey: e.rawKey, line: e.line, column: e.column, value: e.value)]
-        }
-        var thresholds: [Bool] = []
-        var any = false
-        for a in entries {
-            switch a.key {
-            case "satisfy_any_threshold": any = a.value.value.isTrue
-            case "is_moderator":
-                guard case .bool(let b) = a.value.value else { return nil }
-                if b != item.isModerator { return false }
-            case "comment_karma", "combined_karma", "post_karma", "account_age":
-                guard let text = a.value.value.text else { return nil }
-                // Reddit always knows these values; in Vigie's input a missing one makes the
-                // comparison false, and the model does the same.
-                guard
-                    let v = a.key == "account_age"
-                        ? item.age : a.key == "comment_karma" ? item.karma : a.key == "post_karma" ? item.postKarma : item.combinedKarma
-                else {
-                    thresholds.append(false)
-                    continue
-                }
-                let (op, rest) = RuleTranslator.splitOperator(text.trimmingCharacters(in: .whitespaces))
-                var limit: Double
-                if a.key == "account_age" {
-                    let parts = rest.split(separator: " ")
-                    guard let n = Double(parts.first ?? "") else { return nil }
-                    let unit = parts.count > 1 ? String(parts[1]) : "days"
-                    let seconds: [String: Double] = ["minute": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2_592_000, "year": 31_536_000]
-                    guard let s = seconds[unit.hasSuffix("s") ? String(unit.dropLast()) : unit] else { return nil }
-                    limit = n * s
-                } else {
-                    guard let n = Double(rest.trimmingCharacters(in: .whitespaces)) else { return nil }
-                    limit = n
-                }
-                thresholds.append(op == "<" ? v < limit : op == ">" ? v > limit : v == limit)
-            default:
-                guard let ok = keyMatches(a, fields: ["name": item.author]) else { return nil }
-                if !ok { return false }
-            }
-        }
-        if thresholds.isEmpty { return true }
-        return any ? thresholds.contains(true) : !thresholds.contains(false)
-    }
-
-    /// The text without non-word characters at either end (AutoModerator's body length).
-    static func stripped(_ s: String) -> String {
-        let re = try! NSRegularExpression(pattern: #"^\W+|\W+$"#)
-        return re.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "")
-    }
-
-    /// The Vigie actions the rule's AutoModerator actions map to (see the migration guide).
-    static func vigieActions(_ rule: AMRule, template: String?) -> Set<String> {
-        var out: Set<String> = []
-        let reason = (rule["action_reason"] ?? rule["report_reason"])?.value.value.text ?? ""
-        switch rule["action"]?.value.value.text {
-        case "remove"?, "spam"?: out.insert("hide")
-        case "filter"?: out.insert("flag modqueue")
-        case "report"?: out.insert(RuleTranslator.isUrgent(reason) ? "escalate safety" : "flag reports")
-        case "approve"?: out.insert("allow")
-        default: break
-        }
-        if rule["modmail"] != nil { out.insert("escalate mods") }
-        if let template, !out.contains("hide") { out.insert("reply \(template)") }
-        return out
+        #expect(disagreements.isEmpty, "\(disagreements.count) disagreements:\n\(disagreements.prefix(20).joined(separator: "\n"))")
+        // Both sides of each rule are exercised: it holds on some comments, not on others.
+        #expect(held >= compared.count * 3)
     }
 }
