@@ -14,6 +14,8 @@ public enum LintRegistry {
         RegexNoLiteralRule.self,
         TermNeverMatchesRule.self,
         TermShortSubstringRule.self,
+        TermFuzzyNearCommonWordRule.self,
+        TermInflectedCommonFormRule.self,
         ListDuplicateTermRule.self,
         ListUnusedRule.self,
         TemplateUnusedRule.self,

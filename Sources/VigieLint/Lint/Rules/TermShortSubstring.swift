@@ -67,7 +67,7 @@ public struct TermShortSubstringRule: LintRule {
         for use in context.termUses where use.op == .contains {
             let norm = context.normalizer(for: use.rule.decl)
             let exact = use.rule.decl.exact
-            let dictionary = dictionaries[exact] ?? langs.flatMap { lang in CommonWords.words(lang).map { ($0, norm.normalize($0)) } }
+            let dictionary = dictionaries[exact] ?? langs.flatMap { lang in CommonWords.curatedWords(lang).map { ($0, norm.normalize($0)) } }
             dictionaries[exact] = dictionary
             let excepts = use.terms.except.map { norm.normalize($0.value) }
             let source = use.terms.list ?? "\(use.rule.file.path):\(use.span.start)"

@@ -1,28 +1,9 @@
-import VigieCore
-import VigieText
-import VigieRegex
-import VigieLanguage
-import VigieEngine
-import VigieRuleTests
-
-/// Small lists of everyday words per language, used by `term/short-substring` to show which
-/// ordinary words a short substring term would fire inside.
-///
-/// They are not dictionaries: a few hundred frequent words of comments to a shop (orders,
-/// delivery, service, feelings), chosen to contain the short letter sequences that insult,
-/// spam and threat lists tend to hold (`con`, `cul`, `ass`, `tit`, `puta`, `culo`...).
-package enum CommonWords {
-    /// The words of a language code (`fr`, `en`, `es`), or none.
-    package static func words(_ lang: String) -> [String] {
-        switch lang {
-        case "fr": return fr
-        case "en": return en
-        case "es": return es
-        default: return []
-        }
-    }
-
-    package static let fr: [String] = """
+/// Hand-chosen everyday words per language: a few hundred frequent words of comments to a shop
+/// (orders, delivery, service, feelings), chosen to contain the short letter sequences that
+/// insult, spam and threat lists tend to hold (`con`, `cul`, `ass`, `tit`, `puta`, `culo`...).
+/// `term/short-substring` shows which of them a short substring term would fire inside.
+extension CommonWords {
+    package static let curatedFr: [String] = """
         bonjour merci content contente contents contact contacter concerne concernant conseil conseiller \
         second seconde seconds confiance confirmer confirmation condition conditions connaissance connu \
         raconter rencontre rencontrer encontre concours consommateur consommateurs conforme construire \
@@ -47,7 +28,7 @@ package enum CommonWords {
         analyse canal banal annaliste
         """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
 
-    package static let en: [String] = """
+    package static let curatedEn: [String] = """
         hello thanks thank please order orders ordered delivery delivered package parcel shipping shipment \
         refund return returned tracking customer service support store shop product products lamp lamps \
         shade bulb glass price payment invoice address number week weeks today tomorrow yesterday \
@@ -77,7 +58,7 @@ package enum CommonWords {
         assignment
         """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
 
-    package static let es: [String] = """
+    package static let curatedEs: [String] = """
         hola gracias pedido pedidos entrega envío paquete retraso reembolso devolución seguimiento \
         cliente clientes tienda producto productos lámpara lámparas pantalla bombilla cristal precio \
         pago factura dirección número semana semanas hoy mañana ayer siempre nunca todavía esperar \
