@@ -47,7 +47,22 @@ public enum Bench {
     /// end to end `repeats` times (the fastest run counts: on a shared machine the others
     /// measure the neighbours).
     public static func run(patterns: [String], corpus: [UInt8], jobs: Int, sample: Int, repeats: Int = 1) throws -> BenchRow {
-        let source = BenchWorkload.ruleFile(patterns)
+        try run(source: BenchWorkload.ruleFile(patterns), patterns: patterns, corpus: corpus, jobs: jobs, sample: sample, repeats: repeats)
+    }
+
+    /// The `--spellings` workload: `rules` rules of which a fifth use `inflected` and a fifth
+    /// `fuzzy`, next to the same rules with the words written exactly, on the same comments (some
+    /// of them holding forms and typos of the words). Returns the exact row, then the spellings row.
+    public static func spellings(rules: Int, comments: Int, jobs: Int, repeats: Int) throws -> (exact: BenchRow, spellings: BenchRow) {
+        let w = BenchWorkload.spellings(rules: rules, comments: comments)
+        let exact = try run(source: w.exact, patterns: [], corpus: w.corpus, jobs: jobs, sample: 0, repeats: repeats)
+        let spelled = try run(source: w.spellings, patterns: [], corpus: w.corpus, jobs: jobs, sample: 0, repeats: repeats)
+        return (exact, spelled)
+    }
+
+    /// Runs the rule file `source` over `corpus`; `patterns` (one regex per rule) feed the naive
+    /// baseline on a sample of `sample` comments (none when empty).
+    package static func run(source: String, patterns: [String], corpus: [UInt8], jobs: Int, sample: Int, repeats: Int = 1) throws -> BenchRow {
         let t0 = Date()
         let rs = RuleSetLoader.build(sources: [SourceFile(path: "bench.vigie", text: source)], root: ".")
         guard let program = Compiler.compile(rs) else {
@@ -76,13 +91,13 @@ public enum Bench {
             let seconds = Date().timeIntervalSince(t1)
             if best == nil || seconds < best!.seconds { best = (seconds, runner.stats.lines, runner.stats.matchedComments) }
         }
-        var row = BenchRow(rules: patterns.count, compileSeconds: compile, comments: best!.lines, bytes: corpus.count, seconds: best!.seconds,
+        var row = BenchRow(rules: program.rules.count, compileSeconds: compile, comments: best!.lines, bytes: corpus.count, seconds: best!.seconds,
                            matched: best!.matched, peakMemory: peakMemory(), sample: 0)
         row.runs = max(1, repeats)
         // The naive baseline on a sample of the same corpus.
         let lines = corpus.split(separator: 0x0A).prefix(sample)
         row.sample = lines.count
-        if !lines.isEmpty {
+        if !lines.isEmpty, !patterns.isEmpty {
             let naive = try NaiveBaseline(patterns: patterns)
             var doc = JSONDocument()
             var texts: [[UInt8]] = []

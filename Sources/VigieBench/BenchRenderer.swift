@@ -12,8 +12,14 @@ public enum BenchRenderer {
         var out = "jobs \(jobs); end to end = JSON lines in → decisions out through the run pipeline"
         if let n = rows.first?.runs, n > 1 { out += " (fastest of \(n) runs)" }
         out += "\n"
-        out += "rules   compile    comments/s     MB/s   matched   peak MB   naive/s (sample)    ratio   sample matches vigie/naive\n"
-        for r in rows {
+        let naive = rows.contains { $0.naiveRate != nil }
+        out += naive ? "rules   compile    comments/s     MB/s   matched   peak MB   naive/s (sample)    ratio   sample matches vigie/naive\n"
+            : "rules   compile    comments/s     MB/s   matched   peak MB\n"
+        for r in rows where !naive {
+            out += String(format: "%-7d %6.0f ms  %11.0f  %7.1f  %8d  %8.0f\n",
+                          r.rules, r.compileSeconds * 1000, r.rate, r.megabytesPerSecond, r.matched, Double(r.peakMemory) / 1e6)
+        }
+        for r in rows where naive {
             out += String(format: "%-7d %6.0f ms  %11.0f  %7.1f  %8d  %8.0f  %10.0f (%d)  %6.1f×   %d/%d\n",
                           r.rules, r.compileSeconds * 1000, r.rate, r.megabytesPerSecond, r.matched, Double(r.peakMemory) / 1e6,
                           r.naiveRate ?? 0, r.sample, r.ratio ?? 0, r.vigieMatchedOnSample ?? 0, r.naiveMatched ?? 0)

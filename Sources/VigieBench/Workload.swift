@@ -147,6 +147,73 @@ public enum BenchWorkload {
         return out
     }
 
+    /// Dictionary words of five to nine plain letters that have inflected forms, in a fixed
+    /// order for a given set of dictionaries.
+    package static func lemmas(_ n: Int, seed: UInt64) -> [String] {
+        var candidates: [String] = []
+        for d in Inflector.shared.dictionaries {
+            candidates += d.entries.filter { word, flags in
+                (5...9).contains(word.utf8.count) && word.utf8.allSatisfy { $0 >= 0x61 && $0 <= 0x7A } && flags.contains { !$0.isEmpty }
+            }.keys.sorted()
+        }
+        var rng = SplitMix64(state: seed)
+        var out: [String] = []
+        var seen = Set<String>()
+        while out.count < n, seen.count < candidates.count {
+            let w = rng.pick(candidates)
+            if seen.insert(w).inserted { out.append(w) }
+        }
+        return out
+    }
+
+    /// The `--spellings` workload: the standard rules, of which every fifth becomes `has
+    /// inflected "word"` and every fifth (offset by one) `has fuzzy "word"`; the same file with
+    /// those words written exactly; and comments of which 6 % hold a form or a one-letter typo.
+    public static func spellings(rules: Int, comments n: Int) -> (exact: String, spellings: String, corpus: [UInt8]) {
+        let patterns = patterns(rules)
+        let words = lemmas(2 * rules / 5 + 1, seed: 42)
+        var exact = ""
+        var spelled = ""
+        var k = 0
+        var triggers: [String] = []
+        for (i, p) in patterns.enumerated() where i % 5 == 0 || i % 5 == 1 {
+            _ = p
+            let word = words[k % max(1, words.count)]
+            k += 1
+            let modifier = i % 5 == 0 ? "inflected" : "fuzzy"
+            exact += "rule s\(i) { when text has \"\(word)\" then flag q }\n"
+            spelled += "rule s\(i) { when text has \(modifier) \"\(word)\" then flag q }\n"
+            if modifier == "inflected" {
+                triggers.append(Inflector.shared.forms(of: word).last?.form ?? word)
+            } else {
+                var b = Array(word.utf8)
+                b.swapAt(1, 2)
+                triggers.append(String(decoding: b, as: UTF8.self))
+            }
+        }
+        let rest = BenchWorkload.ruleFile(patterns.enumerated().filter { $0.offset % 5 >= 2 }.map(\.element))
+        // Rule names of the rest stay distinct from the s-rules.
+        exact += rest
+        spelled += rest
+        var corpus = comments(n, patterns: patterns)
+        // Put a form or a typo in 6 % of the comments (by rewriting their first word).
+        var rng = SplitMix64(state: 77)
+        var out: [UInt8] = []
+        out.reserveCapacity(corpus.count + n * 4)
+        for line in corpus.split(separator: 0x0A) {
+            if rng.chance(0.06), !triggers.isEmpty, let r = line.firstRange(of: Array(#""text":""#.utf8)) {
+                out += line[..<r.upperBound]
+                out += Array((triggers[rng.below(triggers.count)] + " ").utf8)
+                out += line[r.upperBound...]
+            } else {
+                out += line
+            }
+            out.append(0x0A)
+        }
+        corpus = out
+        return (exact, spelled, corpus)
+    }
+
     /// A rule file with one rule per pattern: literal patterns as `contains`, others as `matches /…/i`.
     public static func ruleFile(_ patterns: [String]) -> String {
         var s = ""

@@ -45,6 +45,9 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Instead, measure stateful rules (windows, cooldowns) on this many comments, e.g. 10000000.")
     var stateful: Int?
 
+    @Option(name: .long, help: "Instead, measure rules of which a fifth use `inflected` and a fifth `fuzzy` against the same rules written exactly, with this many rules (e.g. 1000).")
+    var spellings: Int?
+
     @Option(name: .long, help: "Distinct authors in the stateful benchmark.")
     var authors: Int = 1_000_000
 
@@ -64,6 +67,13 @@ struct Bench: ParsableCommand {
 
                 """, r.comments, r.authors, Double(r.comments) / r.seconds, Double(r.comments) / r.statelessSeconds, r.statefulMicroseconds,
                 r.keys, Double(r.memoryAtTenth) / 1e6, r.comments / 10, Double(r.memoryAtEnd) / 1e6))
+            return
+        }
+        if let spellings {
+            let r = try VigieBench.Bench.spellings(rules: spellings, comments: comments, jobs: jobs, repeats: `repeat`)
+            Terminal.out(BenchRenderer.text([r.exact, r.spellings], jobs: jobs))
+            Terminal.out(String(format: "spellings: %.2f× the time per comment of the same rules written exactly (first row: exact, second: inflected and fuzzy)\n",
+                                r.exact.rate / r.spellings.rate))
             return
         }
         let sets: [[String]]

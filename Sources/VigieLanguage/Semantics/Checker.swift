@@ -314,8 +314,9 @@ package enum Checker {
             checkTerms(inner, file: file, lists: lists, listFirst: listFirst, into: &d)
             var words: [StringLit] = []
             if case .single(let s) = inner.base { words = [s] } else if case .inline(let items, _) = inner.base { words = items }
+            let letters = Normalizer(stages: .all.subtracting(.repeats))  // `droop` has five letters to bear a typo
             for s in words {
-                let folded = norm.normalize(s.value)
+                let folded = letters.normalize(s.value)
                 guard !folded.isEmpty, !folded.split(separator: " ").contains(where: { $0.count >= WordVariants.fuzzyMinimumLength }) else { continue }
                 d.append(Diagnostic("E056", .error, "\"\(s.value)\" has no word of \(WordVariants.fuzzyMinimumLength) letters or more, so `fuzzy` cannot accept a typo in it",
                                     file: file, span: s.span, label: "too short for a typo",
