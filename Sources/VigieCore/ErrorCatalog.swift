@@ -286,6 +286,16 @@ public enum ErrorCatalog {
             "`fuzzy` accepts one typo in words of at least five letters. In a shorter word, one edit reaches everyday words (`con` → `bon`, `ton`, `mon`, `cou`), so the rule would fire on ordinary comments.",
             example: "rule r { when text has fuzzy \"con\" then hide }",
             fix: "List the short word's spellings with `has any [...]`, or use `fuzzy` on a longer word or phrase."),
+        "E057": Entry(
+            "misplaced or unknown qualifier",
+            "`where` qualifies each occurrence of the terms of a `has` test: `quoted`, `negated`, `addressed` or `self`, each optionally after `not`, separated by commas.",
+            example: "rule r { when text has \"idiot\" where adressed then hide }",
+            fix: "Write `text has any insultes where not quoted, not self` (see the reference, section 8, `where`)."),
+        "E058": Entry(
+            "qualifiers that cannot hold together",
+            "Every qualifier of a `where` clause must hold for the same occurrence, so `quoted` with `not quoted`, or `addressed` with `self`, can never match; a qualifier written twice is a slip.",
+            example: "rule r { when text has \"idiot\" where addressed, self then hide }",
+            fix: "Keep one of them; to accept either, write two tests joined by `or`."),
         "W001": Entry(
             "unknown field",
             "The field is not one of Vigie's documented input fields (see Grammar/input.schema.json). It may still be present in your comments; a missing field makes every comparison on it false.",

@@ -232,12 +232,12 @@ public enum Compiler {
                         var kids: [Int32] = []
                         for g in q == .all ? groups : [a] {
                             for g2 in near.quantifier == .all ? groups2 : [b2] {
-                                kids.append(intern(.near(subject(subj), .any, g, .any, g2, Int32(near.within)), file, span))
+                                kids.append(intern(.near(subject(subj), .any, g, .any, g2, Int32(near.within), near.order), file, span))
                             }
                         }
                         return intern(.and(kids), file, span)
                     }
-                    return intern(.near(subject(subj), q, a, near.quantifier, b2, Int32(near.within)), file, span)
+                    return intern(.near(subject(subj), q, a, near.quantifier, b2, Int32(near.within), near.order), file, span)
                 }
                 var except: [Int32] = []
                 if case .list(let n) = t.base { except = (ruleSet.lists[n.text]?.decl.except ?? []).map { atom($0.value, .contains) } }
@@ -245,6 +245,18 @@ public enum Compiler {
                     return intern(.and(groups.map { intern(.terms(subject(subj), op, .any, $0, except: except), file, span) }), file, span)
                 }
                 return intern(.terms(subject(subj), op, q, a, except: except), file, span)
+            case .qualified(let inner, let qualifiers, let span):
+                // `all` is an `and` of one node per term: each is qualified on its own.
+                let test = lower(inner, file)
+                let q = qualifiers.map { Qualifier(kind: $0.kind, negated: $0.negated) }
+                func qualify(_ n: Int32) -> Int32 {
+                    switch nodes[Int(n)] {
+                    case .and(let kids): return intern(.and(kids.map(qualify)), file, span)
+                    case .terms, .near: return intern(.qualified(n, q), file, span)
+                    default: return n
+                    }
+                }
+                return qualify(test)
             case .matches(let subj, let pattern, let flags, _, let span):
                 let key = flags + "/" + pattern
                 let index: Int32
@@ -287,7 +299,7 @@ public enum Compiler {
             if let m = memo[n] { return m }
             let result: [Int32]?
             switch nodes[Int(n)] {
-            case .terms(.text, _, _, let a, _), .near(.text, _, let a, _, _, _):
+            case .terms(.text, _, _, let a, _), .near(.text, _, let a, _, _, _, _):
                 result = Array(Set(a.map { atoms[Int($0)].pattern })).sorted()
             case .count(.text, let a, let op, let v):
                 let needsOne: Bool
@@ -317,6 +329,7 @@ public enum Compiler {
                 }
                 result = ok ? all.sorted() : nil
             case .rule(let r): result = gate(rules[Int(r)].condition, rules, &memo)
+            case .qualified(let inner, _): result = gate(inner, rules, &memo)
             case .constant(false): result = []
             default: result = nil
             }

@@ -44,12 +44,14 @@ public enum Node: Hashable, Sendable {
     case not(Int32)
     /// The condition of rule `index` (in ``Program/rules``).
     case rule(Int32)
-    /// Text terms: `atoms` index ``Program/atoms``.
     /// Text terms: `atoms` index ``Program/atoms``; an occurrence inside one of the `except`
     /// atoms' occurrences does not count.
     case terms(Subject, TextOp, Quantifier, [Int32], except: [Int32])
-    /// `has A near B within N words`.
-    case near(Subject, Quantifier, [Int32], Quantifier, [Int32], Int32)
+    /// `has A near B within N words` (or `before`, `after`).
+    case near(Subject, Quantifier, [Int32], Quantifier, [Int32], Int32, NearOrder)
+    /// A `terms` or `near` node whose occurrences (of its first terms) count only when they
+    /// satisfy every qualifier (`where not quoted, not negated`).
+    case qualified(Int32, [Qualifier])
     /// `count(terms) OP N`.
     case count(Subject, [Int32], CompareOp, Double)
     /// `matches /re/`: index in ``Program/regexes``.
@@ -61,6 +63,14 @@ public enum Node: Hashable, Sendable {
     case window(Int32, Double, Int32, CompareOp, Double)
     /// `repeats(window W by key) OP N`.
     case repeats(Double, Int32, CompareOp, Double)
+}
+
+/// One qualifier of a `where` clause: what it asks, and whether it is written `not`.
+public struct Qualifier: Hashable, Sendable {
+    /// The qualifier.
+    public var kind: QualifierKind
+    /// Whether it is written `not ...`.
+    public var negated: Bool
 }
 
 /// A term after normalization, and how it must sit in the text.

@@ -626,24 +626,12 @@ public final class Evaluator {
                 }
             }
             return q == .all ? found == atoms.count : found > 0
-        case .near(let subject, let q1, let a1, let q2, let a2, let within):
+        case .near(let subject, let q1, let a1, let q2, let a2, let within, let order):
             guard let subj = subjectText(subject, &t) else { return false }
             let o1 = occurrences(atoms: a1, subject: subject, subj, limit: 10_000)
-            let o2 = occurrences(atoms: a2, subject: subject, subj, limit: 10_000)
-            if q1 == .all, !a1.allSatisfy({ !occurrences(atoms: [$0], subject: subject, subj, limit: 1).isEmpty }) { return false }
-            if q2 == .all, !a2.allSatisfy({ !occurrences(atoms: [$0], subject: subject, subj, limit: 1).isEmpty }) { return false }
-            for x in o1 {
-                for y in o2 {
-                    let (first, second) = x.lowerBound <= y.lowerBound ? (x, y) : (y, x)
-                    let d = wordIndex(second.lowerBound, subj.normalized) - wordIndex(max(first.lowerBound, first.upperBound - 1), subj.normalized)
-                    if d <= Int(within) {
-                        record([x, y], subj, &t)
-                        t?.note = "\(max(0, d)) word\(d == 1 ? "" : "s") apart"
-                        return true
-                    }
-                }
-            }
-            return false
+            return near(o1, subject, subj, q1, a1, q2, a2, within, order, &t)
+        case .qualified(let inner, let qualifiers):
+            return qualified(inner, qualifiers, &t)
         case .count(let subject, let atoms, let op, let rhs):
             guard let subj = subjectText(subject, &t) else { return false }
             let occ = occurrences(atoms: atoms, subject: subject, subj, limit: 100_000)
@@ -771,6 +759,127 @@ public final class Evaluator {
             var n = NormalizedText()
             if case .exactField = s { exactNormalizer.normalize(bytes, into: &n) } else { normalizer.normalize(bytes, into: &n) }
             return SubjectText(original: bytes, normalized: n, isMain: false)
+        }
+    }
+
+    /// Whether an occurrence of `o1` (the first terms, `a1`) and one of `a2` are at most `within`
+    /// words apart, in the `order` asked.
+    package func near(_ o1: [Range<Int>], _ subject: Subject, _ subj: SubjectText, _ q1: Quantifier, _ a1: [Int32], _ q2: Quantifier, _ a2: [Int32],
+                      _ within: Int32, _ order: NearOrder, _ t: inout NodeTrace?) -> Bool {
+        let o2 = occurrences(atoms: a2, subject: subject, subj, limit: 10_000)
+        if q1 == .all, !a1.allSatisfy({ !occurrences(atoms: [$0], subject: subject, subj, limit: 1).isEmpty }) { return false }
+        if q2 == .all, !a2.allSatisfy({ !occurrences(atoms: [$0], subject: subject, subj, limit: 1).isEmpty }) { return false }
+        for x in o1 {
+            for y in o2 {
+                switch order {
+                case .either: break
+                case .before: if x.lowerBound >= y.lowerBound { continue }
+                case .after: if x.lowerBound <= y.lowerBound { continue }
+                }
+                let (first, second) = x.lowerBound <= y.lowerBound ? (x, y) : (y, x)
+                let d = wordIndex(second.lowerBound, subj.normalized) - wordIndex(max(first.lowerBound, first.upperBound - 1), subj.normalized)
+                if d <= Int(within) {
+                    record([x, y], subj, &t)
+                    let apart = "\(max(0, d)) word\(d == 1 ? "" : "s") apart"
+                    if t != nil {
+                        let before = t!.note
+                        t!.note = before.map { $0 + "; " + apart } ?? apart
+                    }
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    /// The context of the main text, built at most once per comment (`serial`).
+    @exclusivity(unchecked) package var mainContext: (serial: UInt32, context: TextContext)?
+    /// The reporting frames: the built-in ones and the rule set's `reporting_frames` list.
+    package lazy var frames: [[String]] = {
+        var out = ContextWords.frames
+        for term in program.ruleSet.lists["reporting_frames"]?.terms ?? [] {
+            let words = normalizer.normalize(term).split(separator: " ").map(String.init)
+            if !words.isEmpty, !out.contains(words) { out.append(words) }
+        }
+        return out
+    }()
+
+    /// The context of a subject's text (see ``TextContext``).
+    package func context(_ subj: SubjectText) -> TextContext {
+        if !subj.isMain { return TextContext(original: subj.original, normalized: subj.normalized, frames: frames) }
+        if let c = mainContext, c.serial == serial { return c.context }
+        var n = normalized
+        if !n.hasOrigins {
+            n = NormalizedText()
+            normalizer.normalize(text, into: &n)
+        }
+        let c = TextContext(original: text, normalized: n, frames: frames)
+        mainContext = (serial, c)
+        return c
+    }
+
+    /// Whether the occurrence `r` satisfies every qualifier, and what decided it (for `explain`).
+    package func satisfies(_ r: Range<Int>, _ qualifiers: [Qualifier], _ ctx: TextContext) -> (ok: Bool, why: String) {
+        var why: [String] = []
+        for q in qualifiers {
+            let cue: String?
+            switch q.kind {
+            case .quoted: cue = ctx.quoted(r)
+            case .negated: cue = ctx.negation(r).map { "by `\($0)`" }
+            case .addressed: cue = ctx.addressee(r).map { "by `\($0)`" }
+            case .selfDirected: cue = ctx.selfDirected(r).map { "by `\($0)`" }
+            }
+            let name = q.kind.rawValue
+            if (cue != nil) == q.negated {
+                return (false, cue.map { "\(name) \($0)" } ?? "not \(name)")
+            }
+            why.append(cue.map { "\(name) \($0)" } ?? "not \(name)")
+        }
+        return (true, why.joined(separator: ", "))
+    }
+
+    /// A `terms` or `near` node whose first terms count only where every qualifier holds.
+    package func qualified(_ inner: Int32, _ qualifiers: [Qualifier], _ t: inout NodeTrace?) -> Bool {
+        var notes: [String] = []
+        defer { if t != nil, !notes.isEmpty { t!.note = notes.joined(separator: "; ") } }
+        func keep(_ occ: [Range<Int>], _ subj: SubjectText) -> [Range<Int>] {
+            let ctx = context(subj)
+            let text = subj.isMain ? normalized : subj.normalized
+            return occ.filter { r in
+                let (ok, why) = satisfies(r, qualifiers, ctx)
+                if t != nil, notes.count < 8 {
+                    let word = r.upperBound <= text.bytes.count ? String(decoding: text.bytes[r], as: UTF8.self) : "?"
+                    notes.append("`\(word)`: \(why)\(ok ? "" : " — left out")")
+                }
+                return ok
+            }
+        }
+        switch program.nodes[Int(inner)] {
+        case .terms(let subject, _, let q, let atoms, let except):
+            guard let subj = subjectText(subject, &t) else { return false }
+            let excluded = except.isEmpty ? [] : occurrences(atoms: except, subject: subject, subj, limit: 10_000)
+            var found = 0
+            for a in atoms {
+                var occ = occurrences(atoms: [a], subject: subject, subj, limit: 10_000)
+                if !excluded.isEmpty {
+                    occ.removeAll { o in excluded.contains { $0.lowerBound <= o.lowerBound && o.upperBound <= $0.upperBound } }
+                }
+                occ = Array(keep(occ, subj).prefix(16))
+                if !occ.isEmpty {
+                    found += 1
+                    record(occ, subj, &t)
+                    if q == .any, t == nil { return true }
+                } else if q == .all {
+                    return false
+                }
+            }
+            return q == .all ? found == atoms.count : found > 0
+        case .near(let subject, let q1, let a1, let q2, let a2, let within, let order):
+            guard let subj = subjectText(subject, &t) else { return false }
+            let o1 = keep(occurrences(atoms: a1, subject: subject, subj, limit: 10_000), subj)
+            return near(o1, subject, subj, q1, a1, q2, a2, within, order, &t)
+        default:
+            return eval(inner)
         }
     }
 

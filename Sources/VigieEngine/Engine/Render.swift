@@ -49,7 +49,7 @@ extension Evaluator {
                 for k in kids { if let r = first(k) { return r } }
                 return nil
             case .rule(let r): return first(program.rules[Int(r)].condition)
-            case .terms(.text, _, _, let atoms, _), .near(.text, _, let atoms, _, _, _), .count(.text, let atoms, _, _):
+            case .terms(.text, _, _, let atoms, _), .near(.text, _, let atoms, _, _, _, _), .count(.text, let atoms, _, _):
                 let subj = SubjectText(original: [], normalized: NormalizedText(), isMain: true)
                 guard let r = occurrences(atoms: atoms, subject: .text, subj, limit: 1).first else { return nil }
                 if normalized.hasOrigins { return normalized.originalRange(r.lowerBound, r.upperBound) }

@@ -35,7 +35,7 @@ public struct Explainer {
         let t = trace.nodes[n]
         var main = true
         switch program.nodes[Int(n)] {
-        case .terms(.field, _, _, _, _), .near(.field, _, _, _, _, _), .count(.field, _, _, _), .regex(.field, _): main = false
+        case .terms(.field, _, _, _, _), .near(.field, _, _, _, _, _, _), .count(.field, _, _, _), .regex(.field, _): main = false
         default: break
         }
         let source: String

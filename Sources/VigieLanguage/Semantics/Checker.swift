@@ -390,6 +390,19 @@ package enum Checker {
             checkTextSubject(subject, file: file, into: &d)
             checkTerms(terms, file: file, lists: lists, listFirst: listFirst, into: &d)
             if let near { checkTerms(near.terms, file: file, lists: lists, listFirst: listFirst, into: &d) }
+        case .qualified(let inner, let qualifiers, _):
+            sub(inner)
+            for (i, q) in qualifiers.enumerated() {
+                for p in qualifiers[..<i] where p.kind == q.kind || (p.kind == .addressed && q.kind == .selfDirected && !p.negated && !q.negated)
+                    || (p.kind == .selfDirected && q.kind == .addressed && !p.negated && !q.negated) {
+                    let clash = p.kind == q.kind && p.negated != q.negated
+                    d.append(Diagnostic("E058", .error,
+                                        p.kind == q.kind && !clash ? "`\(q.kind.rawValue)` is written twice" : "`\(file.text(p.span))` and `\(file.text(q.span))` cannot both hold",
+                                        file: file, span: q.span, label: p.kind == q.kind && !clash ? "again" : "contradicts the first",
+                                        labels: [DiagnosticLabel(file: file, span: p.span, message: "first here")],
+                                        help: p.kind == q.kind && !clash ? "write each qualifier once" : "an occurrence aimed at someone is not about the writer; keep one of them"))
+                }
+            }
         case .matches(let subject, let pattern, let flags, let patternStart, _):
             checkTextSubject(subject, file: file, into: &d)
             do {

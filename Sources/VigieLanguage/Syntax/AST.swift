@@ -170,6 +170,9 @@ public indirect enum Expr: Sendable {
     case ruleRef(Name, Span)
     /// `SUBJECT has|contains|starts with|ends with [any|all] TERMS [near [any|all] TERMS within N words]`.
     case text(subject: ValueSyntax, op: TextOp, quantifier: Quantifier, terms: TermsSyntax, near: NearSyntax?, span: Span)
+    /// `TEXT-TEST where [not] quoted, [not] negated, ...`: the test holds for an occurrence that
+    /// satisfies every qualifier.
+    case qualified(Expr, [QualifierSyntax], Span)
     /// `SUBJECT matches /re/flags`.
     case matches(subject: ValueSyntax, pattern: String, flags: String, patternStart: Int, span: Span)
     /// `count(TEXT-PREDICATE) OP N`: how many times the terms occur.
@@ -192,7 +195,7 @@ public indirect enum Expr: Sendable {
         switch self {
         case .and(let a, let b), .or(let a, let b): return a.span.merged(with: b.span)
         case .not(_, let s), .ruleRef(_, let s), .count(_, _, _, let s), .compare(_, _, _, let s), .isIn(_, _, _, let s),
-            .exists(_, let s), .constant(_, let s), .windowCount(_, _, _, _, let s), .repeats(_, _, _, let s):
+            .exists(_, let s), .constant(_, let s), .windowCount(_, _, _, _, let s), .repeats(_, _, _, let s), .qualified(_, _, let s):
             return s
         case .text(_, _, _, _, _, let s), .matches(_, _, _, _, let s): return s
         }
@@ -209,7 +212,39 @@ public struct WindowSyntax: Sendable {
     public var span: Span
 }
 
-/// `near [any|all] TERMS within N words`.
+/// What a qualifier asks of an occurrence.
+public enum QualifierKind: String, Sendable, CaseIterable {
+    /// Inside quotation marks, or after a reporting frame in its clause.
+    case quoted
+    /// In the scope of a negation.
+    case negated
+    /// Aimed at the reader or a person (second person, vocative, @mention).
+    case addressed
+    /// About the writer (`je suis`, `I'm`, `soy`), aimed at nobody else.
+    case selfDirected = "self"
+}
+
+/// `[not] quoted` in a `where` clause.
+public struct QualifierSyntax: Sendable, Hashable {
+    /// The qualifier.
+    public var kind: QualifierKind
+    /// Whether it is written `not ...`.
+    public var negated: Bool
+    /// Where it is written.
+    public var span: Span
+}
+
+/// How the two sides of `near` must be ordered.
+public enum NearOrder: String, Sendable {
+    /// `near`: either order.
+    case either = "near"
+    /// `before`: the first terms come first.
+    case before
+    /// `after`: the first terms come after the second.
+    case after
+}
+
+/// `near [any|all] TERMS within N words`, or `before` / `after` instead of `near`.
 public struct NearSyntax: Sendable {
     /// How the second terms combine.
     public var quantifier: Quantifier
@@ -217,6 +252,8 @@ public struct NearSyntax: Sendable {
     public var terms: TermsSyntax
     /// The largest distance in words.
     public var within: Int
+    /// Either order, or `before` / `after`.
+    public var order: NearOrder = .either
     /// Where it is written.
     public var span: Span
 }

@@ -574,7 +574,51 @@ public struct Parser {
         var quantifier = Quantifier.any
         try checkQuantifierTypo()
         if eatWord("any") { quantifier = .any } else if eatWord("all") { quantifier = .all }
-        // `inflected` and `fuzzy` before terms (not a list named so, followed by `and`, `or`, `near`...).
+        let terms = try parseSpelledTerms(op)
+        var near: NearSyntax?
+        if tok.isWord("near") || ((tok.isWord("before") || tok.isWord("after"))
+            && (peek(1).kind == .string || peek(1).kind == .lbracket || peek(1).kind == .identifier)) {
+            let order = NearOrder(rawValue: tok.text) ?? .either
+            let nearStart = advance().span.start
+            guard op == .has else { throw fail("E022", "`\(order.rawValue)` works with `has` only", at: Span(nearStart, previousEnd)) }
+            var q2 = Quantifier.any
+            try checkQuantifierTypo()
+            if eatWord("any") { q2 = .any } else if eatWord("all") { q2 = .all }
+            let terms2 = try parseSpelledTerms(.has)
+            try expectWord("within", help: "write `near TERMS within 6 words`")
+            let n = try expect(.number, "a number of words")
+            if n.number != n.number.rounded() || n.number < 0 {
+                diagnostics.append(Diagnostic("E045", .error, "a distance is a whole number of words, 0 or more", file: file, span: n.span))
+            }
+            try expectWord("words", help: "the distance is counted in words: `within 6 words`")
+            near = NearSyntax(quantifier: q2, terms: terms2, within: Int(n.number), order: order, span: Span(nearStart, previousEnd))
+        }
+        let test = Expr.text(subject: subject, op: op, quantifier: quantifier, terms: terms, near: near, span: Span(start, previousEnd))
+        guard tok.isWord("where") else { return test }
+        let whereSpan = advance().span
+        guard op == .has else {
+            throw fail("E057", "`where` works with `has` only", at: whereSpan,
+                       help: "write `text has any insultes where not quoted`: a qualifier asks about each occurrence of a whole word")
+        }
+        var qualifiers: [QualifierSyntax] = []
+        repeat {
+            let qStart = tok.span.start
+            let negated = eatWord("not")
+            guard tok.kind == .identifier, let kind = QualifierKind(rawValue: tok.text) else {
+                let names = QualifierKind.allCases.map(\.rawValue)
+                let suggestion = tok.kind == .identifier ? closestName(to: tok.text, among: names) : nil
+                throw fail("E057", "expected a qualifier (\(names.joined(separator: ", "))), found \(describe(tok))", label: "not a qualifier",
+                           help: suggestion.map { "did you mean `\($0)`?" } ?? "write `where not quoted, not negated` or `where addressed`")
+            }
+            advance()
+            qualifiers.append(QualifierSyntax(kind: kind, negated: negated, span: Span(qStart, previousEnd)))
+        } while eat(.comma)
+        return .qualified(test, qualifiers, Span(start, previousEnd))
+    }
+
+    /// Terms with their `inflected` and `fuzzy` modifiers (not a list named so, followed by `and`,
+    /// `or`, `near`...); `op` is the test's operator (the modifiers go with `has` only).
+    private mutating func parseSpelledTerms(_ op: TextOp) throws -> TermsSyntax {
         var modifiers: [(word: String, span: Span)] = []
         while tok.isWord("inflected") || tok.isWord("fuzzy"), peek(1).kind == .string || peek(1).kind == .lbracket
             || (peek(1).kind == .identifier && !["and", "or", "near", "then"].contains(peek(1).text)) {
@@ -594,23 +638,7 @@ public struct Parser {
         for m in modifiers.sorted(by: { $0.word == "inflected" && $1.word != "inflected" }) {
             terms = m.word == "fuzzy" ? .fuzzy(terms, keyword: m.span) : .inflected(terms, keyword: m.span)
         }
-        var near: NearSyntax?
-        if tok.isWord("near") {
-            let nearStart = advance().span.start
-            guard op == .has else { throw fail("E022", "`near` works with `has` only", at: Span(nearStart, previousEnd)) }
-            var q2 = Quantifier.any
-            try checkQuantifierTypo()
-            if eatWord("any") { q2 = .any } else if eatWord("all") { q2 = .all }
-            let terms2 = try parseTerms()
-            try expectWord("within", help: "write `near TERMS within 6 words`")
-            let n = try expect(.number, "a number of words")
-            if n.number != n.number.rounded() || n.number < 0 {
-                diagnostics.append(Diagnostic("E045", .error, "a distance is a whole number of words, 0 or more", file: file, span: n.span))
-            }
-            try expectWord("words", help: "the distance is counted in words: `within 6 words`")
-            near = NearSyntax(quantifier: q2, terms: terms2, within: Int(n.number), span: Span(nearStart, previousEnd))
-        }
-        return .text(subject: subject, op: op, quantifier: quantifier, terms: terms, near: near, span: Span(start, previousEnd))
+        return terms
     }
 
     private mutating func parseTerms() throws -> TermsSyntax {

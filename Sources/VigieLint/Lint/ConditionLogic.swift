@@ -170,7 +170,7 @@ package struct ConditionLogic {
         case .constant(let v, _): return "const(\(v))"
         case .text(let s, let op, let q, let t, let near, _):
             var k = "text(\(valueKey(s)),\(op.rawValue),\(q.rawValue),\(terms(t))"
-            if let near { k += ",near(\(near.quantifier.rawValue),\(terms(near.terms)),\(near.within))" }
+            if let near { k += ",\(near.order.rawValue)(\(near.quantifier.rawValue),\(terms(near.terms)),\(near.within))" }
             return k + ")"
         case .matches(let s, let p, let f, _, _): return "matches(\(valueKey(s)),/\(p)/\(f))"
         case .count(let inner, let op, let v, _): return "count(\(key(inner, exact)),\(op.rawValue),\(valueKey(v)))"
@@ -179,6 +179,8 @@ package struct ConditionLogic {
             let set = lowercasedSet(t).map { $0.sorted().joined(separator: "|") } ?? "?"
             return "in(\(valueKey(v)),\(neg),\(set))"
         case .exists(let v, _): return "exists(\(valueKey(v)))"
+        case .qualified(let inner, let q, _):
+            return "where(\(key(inner, exact)),\(q.map { ($0.negated ? "not " : "") + $0.kind.rawValue }.sorted().joined(separator: ",")))"
         default: return "opaque@\(e.span.start)"
         }
     }

@@ -164,6 +164,7 @@ public enum ConditionWalk {
         case .not(let a, _): return [a]
         case .count(let a, _, _, _): return [a]
         case .windowCount(let a, _, _, _, _): return [a]
+        case .qualified(let a, _, _): return [a]
         default: return []
         }
     }
