@@ -170,3 +170,26 @@ def test_parquet_in_and_out(spark, data, tmp_path):
     assert {r["id"] for r in rows} == set(want)
     diffs = _differences({r["id"]: r[DECISION] for r in rows}, want)
     assert not diffs, "\n".join(diffs[:3])
+
+
+def test_epoch_milliseconds_and_created_at_order_partitions_as_vigie_reads_them(spark, tmp_path):
+    """Times as numbers of milliseconds, and some comments with their time in `created_at` only:
+    each partition is sorted by the time Vigie reads, so decisions still match."""
+    from datetime import datetime
+
+    sample = gen.generate(4000, seed=5, authors=40)
+    for i, c in enumerate(sample):
+        ms = int(datetime.strptime(c["timestamp"], "%Y-%m-%dT%H:%M:%S%z").timestamp() * 1000)
+        del c["timestamp"]
+        if i % 3 == 0:
+            c["created_at"] = ms
+        else:
+            c["timestamp"] = ms
+    ordered = sorted(sample, key=lambda c: c.get("timestamp", c.get("created_at")))
+    gen.write_jsonl(ordered, tmp_path / "sorted.jsonl")
+    gen.write_jsonl(sample, tmp_path / "comments.jsonl")
+    want = _run_once(tmp_path, KEYED)
+    assert _rules_fired(want).get("flood", 0) > 10
+    out = decide(spark.read.json(str(tmp_path / "comments.jsonl")), KEYED, binary=BIN, partitions=4)
+    diffs = _differences({r["id"]: r[DECISION] for r in out.select("id", DECISION).collect()}, want)
+    assert not diffs, f"{len(diffs)} differ; first:\n" + "\n".join(diffs[:3])

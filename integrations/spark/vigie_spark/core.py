@@ -76,23 +76,22 @@ def plan(rules: str, binary: str | None = None) -> Plan:
 
 
 def _time_expr(column):
-    """Seconds since 1970 from a time column as Vigie reads it: ISO 8601 text, or epoch seconds or
-    milliseconds (number or numeric text). Only its order matters: it sorts each partition."""
+    """Seconds since 1970 from a time column, read as Vigie reads it: ISO 8601 text, or a number of
+    epoch seconds (milliseconds above 1e11); anything else is no time. Only its order matters:
+    it sorts each partition."""
     from pyspark.sql import functions as F
-    from pyspark.sql.types import NumericType, StringType, TimestampType, DateType
+    from pyspark.sql.types import DateType, NumericType, StringType, TimestampType
 
     c, dtype = column
     if isinstance(dtype, (TimestampType, DateType)):
         return F.unix_micros(c.cast("timestamp")) / F.lit(1e6)
     if isinstance(dtype, NumericType):
         n = c.cast("double")
-    elif isinstance(dtype, StringType):
-        n = c.try_cast("double")
-        iso = F.unix_micros(c.try_cast("timestamp")) / F.lit(1e6)
-        return F.coalesce(F.when(F.abs(n) > 1e11, n / 1000).otherwise(n), iso)
-    else:
-        return F.lit(None).cast("double")
-    return F.when(F.abs(n) > 1e11, n / 1000).otherwise(n)
+        return F.when(n > 1e11, n / 1000).otherwise(n)
+    if isinstance(dtype, StringType):
+        # Numeric text is not a time for Vigie; `try_cast` of it as a timestamp is null too.
+        return F.unix_micros(c.try_cast("timestamp")) / F.lit(1e6)
+    return F.lit(None).cast("double")
 
 
 def _resolve(df, path: str):
@@ -269,13 +268,14 @@ def decide(
             return F.get_json_object(F.col(_JSON), "$." + path), StringType()
         return _resolve(df, path)
 
-    time_path = time_column or next((c for c in ("timestamp", "created_at") if field_of(c) is not None), None)
-    time = field_of(time_path) if time_path else None
-    if p.mode != "any" and time is None:
+    # Vigie reads `timestamp`, else `created_at` (when `timestamp` is missing or not a time).
+    times = [t for t in ([time_column] if time_column else ["timestamp", "created_at"]) if field_of(t) is not None]
+    if p.mode != "any" and not times:
         warnings.warn(f"rules {', '.join(p.stateful_rules[:5])} keep state but the comments have no time "
                       "column (timestamp, created_at): windows leave them out; name it with time_column=",
                       stacklevel=2)
-    df = df.withColumn(_TIME, _time_expr(time) if time is not None else F.lit(None).cast("double"))
+    exprs = [_time_expr(field_of(t)) for t in times]
+    df = df.withColumn(_TIME, F.coalesce(*exprs) if len(exprs) > 1 else exprs[0] if exprs else F.lit(None).cast("double"))
     df = df.withColumn(_SEQ, F.monotonically_increasing_id())
 
     if p.mode == "key":
