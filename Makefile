@@ -1,5 +1,5 @@
 # The two commands of the README, plus a few helpers. Each target installs what is missing.
-.PHONY: example test unit build release bench check fuzz sanitize reliability install uninstall
+.PHONY: example test unit build release bench check fuzz sanitize reliability install uninstall spark-test bench-spark
 
 # Decide on the bundled example stream with every bundled rule pack.
 example: release
@@ -70,3 +70,18 @@ sanitize:
 # A million lines, a tenth of them bad, through the release binary: lost, reordered, crashes, memory.
 reliability:
 	./scripts/reliability.sh
+
+# The Spark integration (integrations/spark): Spark local[2] over 200,000 generated comments gives
+# the decisions of one `vigie run`, with per-author and global state. Installs Java 17 and PySpark
+# when missing. SPARK_VIGIE picks the binary (the debug build by default; a release one is faster).
+SPARK_VIGIE ?= .build/debug/vigie
+spark-test:
+	./scripts/bootstrap.sh
+	./scripts/bootstrap-spark.sh
+	$(if $(filter .build/debug/vigie,$(SPARK_VIGIE)),swift build --product vigie)
+	cd integrations/spark && VIGIE_BIN="$(abspath $(SPARK_VIGIE))" python3 -m pytest -q -p no:cacheprovider tests
+
+# One million comments through `vigie run` and through Spark local[1] and local[2] (release binary).
+bench-spark: release
+	./scripts/bootstrap-spark.sh
+	cd integrations/spark && python3 bench.py --vigie "$(abspath .build/release/vigie)"

@@ -460,3 +460,28 @@ func formatCompletionOffersEveryReporter(_ command: String) throws {
         #expect(body.contains("'\(format)'"), "`--format \(format)` is not offered:\n\(body)")
     }
 }
+
+@Test func planPrintsEachRulesStateKeyAsJSON() throws {
+    let r = try CLI.run(["plan", "--rules", Paths.packageRoot.appendingPathComponent("Rules/example").path, "--format", "json"])
+    #expect(r.status == 0, "\(r.err)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+    let partitioning = try #require(json["partitioning"] as? [String: Any])
+    #expect(partitioning["mode"] as? String == "single")
+    #expect((partitioning["reason"] as? String)?.contains("`bad_buzz`") == true)
+    let rules = try #require(json["rules"] as? [[String: Any]])
+    let flood = try #require(rules.first { $0["name"] as? String == "flood" })
+    let state = try #require(flood["state"] as? [[String: Any]])
+    #expect(state.first?["key"] as? String == "author")
+    #expect(state.first?["kind"] as? String == "window")
+}
+
+@Test func planOfRulesThatDoNotCompileExitsTwo() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-plan-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try "rule r { when text has then flag x }\n".write(to: dir.appendingPathComponent("r.vigie"), atomically: true, encoding: .utf8)
+    let r = try CLI.run(["plan", "--rules", dir.path])
+    #expect(r.status == 2)
+    #expect(r.out.isEmpty)
+    #expect(r.err.contains("error"), "\(r.err)")
+}
