@@ -127,7 +127,7 @@ extension ContextWords {
     package static let secondPersonTable: [String: String] = [
         "fr": "tu t te toi ta ton tes vous votre vos",
         "en": "you your youre yours yourself yourselves u ur ya",
-        "es": "tu te ti usted ustedes os vosotros vosotras contigo tus vos",
+        "es": "tu te ti usted ustedes os vosotros vosotras contigo tus vos eres sos estas",
     ]
 
     /// Vocatives: they address whoever the next word names (`espece de connard`, `sale con`).
