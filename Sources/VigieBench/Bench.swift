@@ -53,11 +53,31 @@ public enum Bench {
     /// The `--spellings` workload: `rules` rules of which a fifth use `inflected` and a fifth
     /// `fuzzy`, next to the same rules with the words written exactly, on the same comments (some
     /// of them holding forms and typos of the words). Returns the exact row, then the spellings row.
-    public static func spellings(rules: Int, comments: Int, jobs: Int, repeats: Int) throws -> (exact: BenchRow, spellings: BenchRow) {
+    public static func spellings(rules: Int, comments: Int, jobs: Int, repeats: Int, write: String? = nil) throws -> (exact: BenchRow, spellings: BenchRow) {
         let w = BenchWorkload.spellings(rules: rules, comments: comments)
+        try save(write, [("rules-exact.vigie", Array(w.exact.utf8)), ("rules-spellings.vigie", Array(w.spellings.utf8)), ("comments.jsonl", w.corpus)])
         let exact = try run(source: w.exact, patterns: [], corpus: w.corpus, jobs: jobs, sample: 0, repeats: repeats)
         let spelled = try run(source: w.spellings, patterns: [], corpus: w.corpus, jobs: jobs, sample: 0, repeats: repeats)
         return (exact, spelled)
+    }
+
+    /// The `--qualifiers` workload (``BenchWorkload/qualified(rules:comments:)``): the plain
+    /// row, then the qualified row.
+    public static func qualifiers(rules: Int, comments: Int, jobs: Int, repeats: Int, write: String? = nil) throws -> (plain: BenchRow, qualified: BenchRow) {
+        let w = BenchWorkload.qualified(rules: rules, comments: comments)
+        try save(write, [("rules-plain.vigie", Array(w.plain.utf8)), ("rules-qualified.vigie", Array(w.qualified.utf8)), ("comments.jsonl", w.corpus)])
+        let plain = try run(source: w.plain, patterns: [], corpus: w.corpus, jobs: jobs, sample: 0, repeats: repeats)
+        let qualified = try run(source: w.qualified, patterns: [], corpus: w.corpus, jobs: jobs, sample: 0, repeats: repeats)
+        return (plain, qualified)
+    }
+
+    /// Writes each file into folder `dir` (nothing when nil).
+    package static func save(_ dir: String?, _ files: [(String, [UInt8])]) throws {
+        guard let dir else { return }
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for (name, bytes) in files where !FileManager.default.createFile(atPath: "\(dir)/\(name)", contents: Data(bytes)) {
+            throw BenchError(description: "cannot write `\(dir)/\(name)`")
+        }
     }
 
     /// Runs the rule file `source` over `corpus`; `patterns` (one regex per rule) feed the naive

@@ -214,6 +214,27 @@ public enum BenchWorkload {
         return (exact, spelled, corpus)
     }
 
+    /// The `--qualifiers` workload: the standard rules, of which every fifth (a plain word or
+    /// phrase) is written `has "…"` in one file and `has "…" where not quoted, not negated` in
+    /// the other, on the standard comments (which hold those words in 6 % of them).
+    public static func qualified(rules: Int, comments n: Int) -> (plain: String, qualified: String, corpus: [UInt8]) {
+        let patterns = patterns(rules)
+        var plain = ""
+        var qualified = ""
+        for (i, p) in patterns.enumerated() {
+            let literal = p.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0 == " " || $0 == "'" }
+            if i % 5 == 0, literal {
+                plain += "rule r\(i) { when text has \"\(p)\" then flag q }\n"
+                qualified += "rule r\(i) { when text has \"\(p)\" where not quoted, not negated then flag q }\n"
+            } else {
+                let line = ruleFile([p]).replacingAll("rule r0 ", with: "rule r\(i) ")
+                plain += line
+                qualified += line
+            }
+        }
+        return (plain, qualified, comments(n, patterns: patterns))
+    }
+
     /// A rule file with one rule per pattern: literal patterns as `contains`, others as `matches /…/i`.
     public static func ruleFile(_ patterns: [String]) -> String {
         var s = ""

@@ -90,8 +90,11 @@ public struct TextContext {
         }
         // Frames: from the word after a frame to the end of its clause.
         frameBefore = [String?](repeating: nil, count: words.count)
+        var byFirst: [String: [[String]]] = [:]
+        for f in frames { if let first = f.first { byFirst[first, default: []].append(f) } }
         for w in words.indices {
-            for f in frames where w + f.count <= words.count {
+            guard let candidates = byFirst[words[w].text] else { continue }
+            for f in candidates where w + f.count <= words.count {
                 guard (0..<f.count).allSatisfy({ words[w + $0].text == f[$0] && words[w + $0].clause == words[w].clause }) else { continue }
                 var k = w + f.count
                 while k < words.count, words[k].clause == words[w].clause {
@@ -229,9 +232,19 @@ public struct TextContext {
             ([0xC2, 0xAB], [0xC2, 0xBB], "« »"), ([0xE2, 0x80, 0x9C], [0xE2, 0x80, 0x9D], "“ ”"), ([0xE2, 0x80, 0x9E], [0xE2, 0x80, 0x9C], "„ “"),
             ([0xE2, 0x80, 0xB9], [0xE2, 0x80, 0xBA], "‹ ›"), ([0x22], [0x22], "\" \""), ([0xE2, 0x80, 0x98], [0xE2, 0x80, 0x99], "‘ ’"), ([0x27], [0x27], "' '"),
         ]
-        func at(_ i: Int, _ m: [UInt8]) -> Bool { i + m.count <= text.count && Array(text[i..<(i + m.count)]) == m }
+        func at(_ i: Int, _ m: [UInt8]) -> Bool {
+            guard i + m.count <= text.count else { return false }
+            for k in m.indices where text[i + k] != m[k] { return false }
+            return true
+        }
         var i = 0
         while i < text.count {
+            // Every mark starts with one of these bytes; the rest of the text is skipped at once.
+            let c = text[i]
+            if c != 0x22, c != 0x27, c != 0xC2, c != 0xE2, c != 0x0A, c != UInt8(ascii: "."), c != UInt8(ascii: "!"), c != UInt8(ascii: "?") {
+                i += 1
+                continue
+            }
             if let o = open {
                 let single = o.close == [0x27] || o.close == [0xE2, 0x80, 0x99]
                 if at(i, o.close), !single || (!isLetter(i + o.close.count) && i > o.at) {

@@ -48,6 +48,9 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Instead, measure rules of which a fifth use `inflected` and a fifth `fuzzy` against the same rules written exactly, with this many rules (e.g. 1000).")
     var spellings: Int?
 
+    @Option(name: .long, help: "Instead, measure rules of which a fifth are qualified (`where not quoted, not negated`) against the same rules without `where`, with this many rules (e.g. 1000).")
+    var qualifiers: Int?
+
     @Option(name: .long, help: "Distinct authors in the stateful benchmark.")
     var authors: Int = 1_000_000
 
@@ -70,10 +73,17 @@ struct Bench: ParsableCommand {
             return
         }
         if let spellings {
-            let r = try VigieBench.Bench.spellings(rules: spellings, comments: comments, jobs: jobs, repeats: `repeat`)
+            let r = try VigieBench.Bench.spellings(rules: spellings, comments: comments, jobs: jobs, repeats: `repeat`, write: write)
             Terminal.out(BenchRenderer.text([r.exact, r.spellings], jobs: jobs))
             Terminal.out(String(format: "spellings: %.2f× the time per comment of the same rules written exactly (first row: exact, second: inflected and fuzzy)\n",
                                 r.exact.rate / r.spellings.rate))
+            return
+        }
+        if let qualifiers {
+            let r = try VigieBench.Bench.qualifiers(rules: qualifiers, comments: comments, jobs: jobs, repeats: `repeat`, write: write)
+            Terminal.out(BenchRenderer.text([r.plain, r.qualified], jobs: jobs))
+            Terminal.out(String(format: "qualifiers: %.2f× the time per comment of the same rules without `where` (first row: without, second: with)\n",
+                                r.plain.rate / r.qualified.rate))
             return
         }
         let sets: [[String]]
