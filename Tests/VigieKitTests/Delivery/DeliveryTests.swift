@@ -81,7 +81,7 @@ enum DeliveryFixtures {
         let p = RetryPolicy(backoff: 1, maxBackoff: 10, maxAttempts: 5)
         #expect((1...6).map { p.delay(afterAttempts: $0) } == [1, 2, 4, 8, 10, 10])
         #expect(p.jittered(afterAttempts: 2, unit: 0) == 1.6)
-        #expect(p.jittered(afterAttempts: 2, unit: 1) == 2.4)
+        #expect(abs(p.jittered(afterAttempts: 2, unit: 1) - 2.4) < 1e-9)
     }
 
     @Test func slackAndJSONBodies() throws {
