@@ -1,5 +1,5 @@
 # The two commands of the README, plus a few helpers. Each target installs what is missing.
-.PHONY: example test unit build release bench check fuzz sanitize reliability install uninstall
+.PHONY: example test unit build release bench check fuzz sanitize reliability install uninstall serve-check bench-serve
 
 # Decide on the bundled example stream with every bundled rule pack.
 example: release
@@ -51,6 +51,17 @@ uninstall:
 
 check: build
 	.build/debug/vigie check Rules
+
+# Schemathesis (PyPI; installed with pip when missing) against `vigie serve` and
+# Grammar/openapi.yaml: starts the server on a free loopback port, runs, stops it.
+serve-check: build
+	./scripts/serve-check.sh
+
+# Load on `vigie serve` from wrk (Debian's package; installed when missing) on loopback:
+# single-comment requests per second with keep-alive, p50/p99 latency, NDJSON comments per
+# second, next to `vigie run` on the same comments. A benchmark, not a test.
+bench-serve: release
+	./scripts/bench-serve.sh
 
 # Run each libFuzzer target of Fuzz/ for FUZZ_SECONDS (builds VigieKit with -sanitize=fuzzer,address).
 # A fixed seed makes a CI run repeatable; `make fuzz FUZZ_SEED=0` lets libFuzzer pick one.

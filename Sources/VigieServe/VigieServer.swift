@@ -233,6 +233,13 @@ public final class VigieServer: Sendable {
     }
 }
 
+extension VigieServer {
+    /// Every path served and its methods (answers 405 with `Allow` for another method).
+    static let routes: [String: String] = [
+        "/v1/decide": "POST", "/v1/reload": "POST", "/v1/rules": "GET", "/healthz": "GET", "/readyz": "GET", "/metrics": "GET",
+    ]
+}
+
 /// Whether the service takes requests.
 final class ReadyFlag: @unchecked Sendable {
     private let lock = NSLock()
@@ -269,6 +276,11 @@ struct GuardMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let e as HTTPError {
+            if e.status == .notFound, let allowed = VigieServer.routes[request.uri.path] {
+                var r = VigieServer.problem(.methodNotAllowed, "\(request.uri.path) takes \(allowed) only, not \(request.method)")
+                r.headers[.allow] = allowed
+                return r
+            }
             return VigieServer.problem(e.status, e.body ?? (e.status == .notFound ? "no such endpoint: \(request.method) \(request.uri.path)" : e.status.reasonPhrase))
         }
     }
