@@ -91,7 +91,7 @@ public final class VigieServer: Sendable {
         router.post("/v1/decide") { request, _ in
             let start = ContinuousClock.now
             let type = request.headers[.contentType]?.lowercased() ?? ""
-            if type.hasPrefix("application/x-ndjson") || type.hasPrefix("application/jsonl") || type.hasPrefix("application/json-seq") {
+            if type.hasPrefix("application/x-ndjson") || type.hasPrefix("application/jsonl") {
                 if let n = request.headers[.contentLength].flatMap(Int.init), n > options.maxStreamBytes {
                     metrics.request(route: "/v1/decide", status: 413, duration: nil)
                     return Self.problem(.contentTooLarge, "the body has \(n) bytes, more than --max-stream-bytes \(options.maxStreamBytes)")
