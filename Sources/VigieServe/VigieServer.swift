@@ -157,7 +157,14 @@ public final class VigieServer: Sendable {
             var ranges: [Range<Int>] = [], tooLong: [Int: Int] = [:]
             var start = 0
             var i = kept
-            while let nl = data[i...].firstIndex(of: 0x0A) {
+            // Line ends found with memchr, as `vigie run` finds them.
+            func nextLineEnd(from i: Int) -> Int? {
+                data.withUnsafeBytes { raw in
+                    guard i < raw.count, let hit = memchr(raw.baseAddress! + i, 0x0A, raw.count - i) else { return nil }
+                    return raw.baseAddress!.distance(to: UnsafeRawPointer(hit))
+                }
+            }
+            while let nl = nextLineEnd(from: i) {
                 if skipping {
                     tooLong[ranges.count] = skipped + nl
                     ranges.append(0..<0)
