@@ -1,13 +1,14 @@
 # The two commands of the README, plus a few helpers. Each target installs what is missing.
-.PHONY: example test unit build release bench check fuzz sanitize reliability install uninstall spark-test bench-spark
+.PHONY: example test unit build release bench check fuzz sanitize reliability install uninstall spark-test bench-spark serve-check bench-serve
 
 # Decide on the bundled example stream with every bundled rule pack.
 example: release
 	.build/release/vigie run --rules Rules --input Rules/example/comments.jsonl --stats
 
-# Run the whole test suite: the unit and rule-pack tests, then the same Swift tests under
-# AddressSanitizer and ThreadSanitizer, then each fuzz target for FUZZ_SECONDS. This is what CI runs.
-test: unit sanitize fuzz
+# Run the whole test suite: the unit and rule-pack tests, schemathesis against `vigie serve`, the
+# Spark integration, then the same Swift tests under AddressSanitizer and ThreadSanitizer, then each
+# fuzz target for FUZZ_SECONDS. This is what CI runs.
+test: unit serve-check spark-test sanitize fuzz
 
 # The quick part: Swift tests, every rule pack's own tests, formatting and lint of the bundled rules.
 unit:
@@ -52,9 +53,20 @@ uninstall:
 check: build
 	.build/debug/vigie check Rules
 
+# Schemathesis (PyPI; installed with pip when missing) against `vigie serve` and
+# Grammar/openapi.yaml: starts the server on a free loopback port, runs, stops it.
+serve-check: build
+	./scripts/serve-check.sh
+
+# Load on `vigie serve` from wrk (Debian's package; installed when missing) on loopback:
+# single-comment requests per second with keep-alive, p50/p99 latency, NDJSON comments per
+# second, next to `vigie run` on the same comments. A benchmark, not a test.
+bench-serve: release
+	./scripts/bench-serve.sh
+
 # Run each libFuzzer target of Fuzz/ for FUZZ_SECONDS (builds VigieKit with -sanitize=fuzzer,address).
 # A fixed seed makes a CI run repeatable; `make fuzz FUZZ_SEED=0` lets libFuzzer pick one.
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 20
 FUZZ_SEED ?= 1
 fuzz:
 	./scripts/fuzz.sh --time $(FUZZ_SECONDS) --seed $(FUZZ_SEED)

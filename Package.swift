@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // The package graph is the architecture: each target uses only the targets listed before it.
@@ -12,12 +12,19 @@ let package = Package(
             name: "VigieKit",
             targets: [
                 "VigieCore", "VigieText", "VigieRegex", "VigieLanguage", "VigieEngine", "VigieRuleTests",
-                "VigieLint", "VigieFormat", "VigieImport", "VigieReport", "VigieBench",
+                "VigieLint", "VigieFormat", "VigieImport", "VigieReport", "VigieBench", "VigieDelivery", "VigieServe",
             ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // `vigie serve` only: the HTTP server (SwiftNIO underneath) and the Prometheus metrics.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -62,12 +69,28 @@ let package = Package(
         .target(name: "VigieReport", dependencies: ["VigieCore", "VigieEngine"]),
         // Benchmarks (`vigie bench`).
         .target(name: "VigieBench", dependencies: ["VigieCore", "VigieText", "VigieRegex", "VigieLanguage", "VigieEngine"]),
+        // Delivery of actions to where a team works: the delivery file, the durable outbox,
+        // idempotency keys, retries with backoff, the dead-letter file (`run --deliver`, `serve`).
+        .target(name: "VigieDelivery", dependencies: ["VigieCore", "VigieEngine"]),
+        // The HTTP service (`vigie serve`): decide, health, metrics, reload, drain.
+        .target(
+            name: "VigieServe",
+            dependencies: [
+                "VigieCore", "VigieLanguage", "VigieEngine", "VigieDelivery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // The command-line interface: argument parsing and nothing else.
         .executableTarget(
             name: "vigie",
             dependencies: [
                 "VigieCore", "VigieLanguage", "VigieEngine", "VigieRuleTests", "VigieLint", "VigieFormat",
-                "VigieImport", "VigieReport", "VigieBench",
+                "VigieImport", "VigieReport", "VigieBench", "VigieDelivery", "VigieServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,7 +98,7 @@ let package = Package(
             name: "VigieKitTests",
             dependencies: [
                 "VigieCore", "VigieText", "VigieRegex", "VigieLanguage", "VigieEngine", "VigieRuleTests",
-                "VigieLint", "VigieFormat", "VigieImport", "VigieReport", "VigieBench",
+                "VigieLint", "VigieFormat", "VigieImport", "VigieReport", "VigieBench", "VigieDelivery", "VigieServe",
             ],
             resources: [.copy("Fixtures")]
         ),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VigieBench
 import VigieCore
+import VigieDelivery
 import VigieEngine
 import VigieFormat
 import VigieImport
@@ -69,6 +70,9 @@ struct Run: ParsableCommand {
 
     @Option(name: .long, help: "How late (out of order) a comment's timestamp may be, e.g. 5m.")
     var lateness: String = "5m"
+
+    @Option(name: .long, help: ArgumentHelp("Send escalations and flags to the endpoints this delivery file names (durable outbox, retries, dead-letter file).", valueName: "file"))
+    var deliver: String?
 
     @Flag(name: .long, help: "Reload the rules when a rule or list file changes (checked every second), as SIGHUP does.")
     var watch = false
@@ -168,10 +172,16 @@ struct Run: ParsableCommand {
         runner.onSwap = { old, new, line in
             Terminal.error("vigie: rules version \(new) decides from line \(line) on (was \(old))\n")
         }
+        let deliverer = try Delivery.open(deliver)
+        if let deliverer {
+            runner.onOutput = { deliverer.take(decisionLines: $0) }
+            deliverer.start()
+        }
         let sources = installSignalSources(runner: runner, program: program)
         let start = Date()
         let end = runner.run(input: fd, output: 1)
         progress.clear()
+        if let deliverer { Delivery.finish(deliverer) }
         if let state {
             do {
                 try runner.state.save(to: state)

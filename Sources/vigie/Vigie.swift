@@ -21,7 +21,7 @@ struct Vigie: ParsableCommand {
             Language reference: Grammar/REFERENCE.md
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Check.self, Plan.self, Test.self, Explain.self, Eval.self, Diff.self, Bench.self, ExplainError.self, Fmt.self, Lint.self, Import.self, Report.self]
+        subcommands: [Run.self, Serve.self, Check.self, Plan.self, Test.self, Explain.self, Eval.self, Diff.self, Bench.self, ExplainError.self, Fmt.self, Lint.self, Import.self, Report.self]
     )
 
     /// Runs the command; a command line that does not parse exits with 2, like every other usage

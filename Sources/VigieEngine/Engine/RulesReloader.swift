@@ -44,23 +44,26 @@ public final class RulesReloader: @unchecked Sendable {
 
     /// Loads and compiles the rules; offers them to the runner when they compile and differ from
     /// the version in force. `reason` says why, in the messages (`SIGHUP`, `a file changed`).
-    public func reload(reason: String) {
+    /// Returns false when the rules do not compile.
+    @discardableResult
+    public func reload(reason: String) -> Bool {
         let (rs, program) = RuleCompilation.load(path)
         guard let program else {
             log("vigie: \(reason): the rules in `\(path)` do not compile; version \(version) stays in force\n")
-            return
+            return false
         }
         ruleFiles = Self.files(of: rs)
         let v = rs.version
         guard v != version else {
             log("vigie: \(reason): the rules are unchanged (version \(v))\n")
-            return
+            return true
         }
         // Offered before it is announced: whoever reads the message and then sends a line gets
         // that line decided by the new rules (announcing first was a race).
         control.offer(program)
         log("vigie: \(reason): rules version \(v) compiled; it decides from the next line read (version \(version) until then)\n")
         version = v
+        return true
     }
 
     /// Reloads when a file under the rules folder (or a rule or list file) was added, removed or

@@ -252,6 +252,9 @@ public final class StreamRunner: @unchecked Sendable {
     /// Called once, with its line number, for the first comment that has no time while the
     /// rules have windows (which leave it out). Runs on the thread that called ``run(input:output:)``.
     @exclusivity(unchecked) public var onFirstUntimed: ((_ line: Int) -> Void)?
+    /// Called with each block of output lines just before it is written (`run --deliver` puts
+    /// their escalations in its outbox there). Runs on the thread that called ``run(input:output:)``.
+    @exclusivity(unchecked) public var onOutput: ((_ lines: [UInt8]) -> Void)?
 
     /// Evaluators that ran the stateless phase, for the profile (workers add theirs).
     @exclusivity(unchecked) package var evaluators: [Evaluator]
@@ -469,6 +472,7 @@ public final class StreamRunner: @unchecked Sendable {
                     if !b.tooLong.isEmpty, let size = b.tooLong[k] { out += tooLong(n, size) } else { decide(line: UnsafeBufferPointer(rebasing: data[r]), number: n, ev, &p, into: &out) }
                 }
             }
+            onOutput?(out)
             if let e = Self.writeAll(out, output) {
                 failure = e
                 return false
@@ -623,7 +627,9 @@ public final class StreamRunner: @unchecked Sendable {
             lock.broadcast()
             lock.unlock()
             if failure != nil { continue }
-            if let e = Self.writeAll(finishBatch(b), output) {
+            let out = finishBatch(b)
+            onOutput?(out)
+            if let e = Self.writeAll(out, output) {
                 failure = e
                 lock.lock()
                 sh.stop = true
