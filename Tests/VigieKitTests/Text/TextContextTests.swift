@@ -134,8 +134,7 @@ import Testing
         let p = try compileRules(#"rule r { when text has inflected "détester" where not negated then hide }"#)
         let ev = Evaluator(program: p)
         let trace = Trace()
-        ev.trace = trace
-        _ = ev.evaluate(line: Array(comment("Je ne déteste pas les lundis").utf8))
+        _ = ev.evaluate(line: Array(comment("Je ne déteste pas les lundis").utf8), trace: trace)
         let notes = trace.nodes.values.compactMap(\.note).joined(separator: " | ")
         #expect(notes.contains("`deteste`: negated by `ne` — left out"), "\(notes)")
     }

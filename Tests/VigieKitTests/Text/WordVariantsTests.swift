@@ -139,8 +139,7 @@ import Testing
                             ("jedéteste", "`jedeteste` is `je` glued before `deteste`")] {
             let ev = Evaluator(program: p)
             let trace = Trace()
-            ev.trace = trace
-            _ = ev.evaluate(line: Array(comment(text).utf8))
+            _ = ev.evaluate(line: Array(comment(text).utf8), trace: trace)
             let notes = trace.nodes.values.compactMap(\.note).joined(separator: " | ")
             #expect(notes.contains(why), "\(text): \(notes)")
         }
