@@ -29,6 +29,11 @@ public struct ListUnusedRule: LintRule {
         nonTriggeringExamples: [
             LintExample(
                 """
+                list verbes = ["tuer", "buter"]
+                rule r { when text has "te" before any inflected verbes within 3 words then escalate securite }
+                """),
+            LintExample(
+                """
                 list retard = ["pas reçu", "toujours rien"]
                 rule r { when text has "colis" near any retard within 6 words then tag sav }
                 """),
@@ -45,7 +50,7 @@ public struct ListUnusedRule: LintRule {
     /// The names of the lists some rule condition uses.
     package static func usedLists(_ ruleSet: RuleSet) -> Set<String> {
         var used = Set<String>()
-        func note(_ t: TermsSyntax) { if case .list(let n) = t { used.insert(n.text) } }
+        func note(_ t: TermsSyntax) { if case .list(let n) = t.base { used.insert(n.text) } }  // also under `inflected`, `fuzzy`
         for r in ruleSet.rules {
             ConditionWalk.forEach(r.decl.condition) { e in
                 switch e {
