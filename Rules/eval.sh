@@ -23,6 +23,18 @@ TMP=${TMPDIR:-/tmp}/vigie-eval.$$
 mkdir -p "$TMP"
 trap 'rm -rf "$TMP"' EXIT INT TERM
 
+# SPLIT=dev or SPLIT=heldout evaluates one half of every set, split by a hash of each comment's id
+# (scripts/split.py: the first byte of SHA-1(id) even is dev). Rules are written reading dev only;
+# the held-out figures are the ones to quote.
+if [ -n "${SPLIT:-}" ]; then
+  mkdir -p "$TMP/data"
+  for f in "$DATA"/*.jsonl; do
+    python3 "$(dirname "$0")/../scripts/split.py" "$f" "$SPLIT" > "$TMP/data/$(basename "$f")"
+  done
+  DATA=$TMP/data
+  echo "## Part: $SPLIT (scripts/split.py)"
+fi
+
 # The YouTube spam file split by video: videos 1-3 (Psy, Katy Perry, LMFAO) and 4-5 (Eminem, Shakira).
 grep -E '"video": "Youtube0[123]' "$DATA/youtube_spam_uci.en.jsonl" > "$TMP/youtube_1-3.jsonl"
 grep -E '"video": "Youtube0[45]' "$DATA/youtube_spam_uci.en.jsonl" > "$TMP/youtube_4-5.jsonl"

@@ -50,25 +50,26 @@ public enum Bench {
         try run(source: BenchWorkload.ruleFile(patterns), patterns: patterns, corpus: corpus, jobs: jobs, sample: sample, repeats: repeats)
     }
 
-    /// The `--spellings` workload: `rules` rules of which a fifth use `inflected` and a fifth
-    /// `fuzzy`, next to the same rules with the words written exactly, on the same comments (some
-    /// of them holding forms and typos of the words). Returns the exact row, then the spellings row.
-    public static func spellings(rules: Int, comments: Int, jobs: Int, repeats: Int, write: String? = nil) throws -> (exact: BenchRow, spellings: BenchRow) {
-        let w = BenchWorkload.spellings(rules: rules, comments: comments)
-        try save(write, [("rules-exact.vigie", Array(w.exact.utf8)), ("rules-spellings.vigie", Array(w.spellings.utf8)), ("comments.jsonl", w.corpus)])
-        let exact = try run(source: w.exact, patterns: [], corpus: w.corpus, jobs: jobs, sample: 0, repeats: repeats)
-        let spelled = try run(source: w.spellings, patterns: [], corpus: w.corpus, jobs: jobs, sample: 0, repeats: repeats)
-        return (exact, spelled)
+    /// One rule file against a variant of it, on the same comments: the `--spellings` workload
+    /// (``BenchWorkload/spellings(rules:comments:)``: a fifth of the rules `inflected`, a fifth
+    /// `fuzzy`) and the `--qualifiers` workload (``BenchWorkload/qualified(rules:comments:)``: a
+    /// fifth of the rules `where not quoted, not negated`). Returns the plain row, then the variant's.
+    public enum Pair: String, Sendable {
+        case spellings, qualifiers
     }
 
-    /// The `--qualifiers` workload (``BenchWorkload/qualified(rules:comments:)``): the plain
-    /// row, then the qualified row.
-    public static func qualifiers(rules: Int, comments: Int, jobs: Int, repeats: Int, write: String? = nil) throws -> (plain: BenchRow, qualified: BenchRow) {
-        let w = BenchWorkload.qualified(rules: rules, comments: comments)
-        try save(write, [("rules-plain.vigie", Array(w.plain.utf8)), ("rules-qualified.vigie", Array(w.qualified.utf8)), ("comments.jsonl", w.corpus)])
+    /// Measures `pair` with `rules` rules on `comments` generated comments; with `write`, also
+    /// writes both rule files and the comments there (rules-plain.vigie, rules-PAIR.vigie, comments.jsonl).
+    public static func pair(_ pair: Pair, rules: Int, comments: Int, jobs: Int, repeats: Int, write: String? = nil) throws -> (plain: BenchRow, variant: BenchRow) {
+        let w: (plain: String, variant: String, corpus: [UInt8])
+        switch pair {
+        case .spellings: w = BenchWorkload.spellings(rules: rules, comments: comments)
+        case .qualifiers: w = BenchWorkload.qualified(rules: rules, comments: comments)
+        }
+        try save(write, [("rules-plain.vigie", Array(w.plain.utf8)), ("rules-\(pair.rawValue).vigie", Array(w.variant.utf8)), ("comments.jsonl", w.corpus)])
         let plain = try run(source: w.plain, patterns: [], corpus: w.corpus, jobs: jobs, sample: 0, repeats: repeats)
-        let qualified = try run(source: w.qualified, patterns: [], corpus: w.corpus, jobs: jobs, sample: 0, repeats: repeats)
-        return (plain, qualified)
+        let variant = try run(source: w.variant, patterns: [], corpus: w.corpus, jobs: jobs, sample: 0, repeats: repeats)
+        return (plain, variant)
     }
 
     /// Writes each file into folder `dir` (nothing when nil).

@@ -169,7 +169,7 @@ public enum BenchWorkload {
     /// The `--spellings` workload: the standard rules, of which every fifth becomes `has
     /// inflected "word"` and every fifth (offset by one) `has fuzzy "word"`; the same file with
     /// those words written exactly; and comments of which 6 % hold a form or a one-letter typo.
-    public static func spellings(rules: Int, comments n: Int) -> (exact: String, spellings: String, corpus: [UInt8]) {
+    public static func spellings(rules: Int, comments n: Int) -> (plain: String, variant: String, corpus: [UInt8]) {
         let patterns = patterns(rules)
         let words = lemmas(2 * rules / 5 + 1, seed: 42)
         var exact = ""
@@ -217,7 +217,7 @@ public enum BenchWorkload {
     /// The `--qualifiers` workload: the standard rules, of which every fifth (a plain word or
     /// phrase) is written `has "…"` in one file and `has "…" where not quoted, not negated` in
     /// the other, on the standard comments (which hold those words in 6 % of them).
-    public static func qualified(rules: Int, comments n: Int) -> (plain: String, qualified: String, corpus: [UInt8]) {
+    public static func qualified(rules: Int, comments n: Int) -> (plain: String, variant: String, corpus: [UInt8]) {
         let patterns = patterns(rules)
         var plain = ""
         var qualified = ""

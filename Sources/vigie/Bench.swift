@@ -72,18 +72,12 @@ struct Bench: ParsableCommand {
                 r.keys, Double(r.memoryAtTenth) / 1e6, r.comments / 10, Double(r.memoryAtEnd) / 1e6))
             return
         }
-        if let spellings {
-            let r = try VigieBench.Bench.spellings(rules: spellings, comments: comments, jobs: jobs, repeats: `repeat`, write: write)
-            Terminal.out(BenchRenderer.text([r.exact, r.spellings], jobs: jobs))
-            Terminal.out(String(format: "spellings: %.2f× the time per comment of the same rules written exactly (first row: exact, second: inflected and fuzzy)\n",
-                                r.exact.rate / r.spellings.rate))
-            return
-        }
-        if let qualifiers {
-            let r = try VigieBench.Bench.qualifiers(rules: qualifiers, comments: comments, jobs: jobs, repeats: `repeat`, write: write)
-            Terminal.out(BenchRenderer.text([r.plain, r.qualified], jobs: jobs))
-            Terminal.out(String(format: "qualifiers: %.2f× the time per comment of the same rules without `where` (first row: without, second: with)\n",
-                                r.plain.rate / r.qualified.rate))
+        for (pair, rules, what) in [(VigieBench.Bench.Pair.spellings, spellings, "written exactly (first row: exact, second: inflected and fuzzy)"),
+                                    (.qualifiers, qualifiers, "without `where` (first row: without, second: with)")] {
+            guard let rules else { continue }
+            let r = try VigieBench.Bench.pair(pair, rules: rules, comments: comments, jobs: jobs, repeats: `repeat`, write: write)
+            Terminal.out(BenchRenderer.text([r.plain, r.variant], jobs: jobs))
+            Terminal.out(String(format: "\(pair.rawValue): %.2f× the time per comment of the same rules \(what)\n", r.plain.rate / r.variant.rate))
             return
         }
         let sets: [[String]]

@@ -604,28 +604,7 @@ public final class Evaluator {
             assertionFailure("node \(i) is laid out in the flat graph")
             return false
         case .terms(let subject, _, let q, let atoms, let except):
-            guard let subj = subjectText(subject, &t) else { return false }
-            let excluded = except.isEmpty ? [] : occurrences(atoms: except, subject: subject, subj, limit: 10_000)
-            var found = 0
-            for a in atoms {
-                var occ = occurrences(atoms: [a], subject: subject, subj, limit: excluded.isEmpty && t == nil ? 1 : 10_000)
-                if !excluded.isEmpty {
-                    occ.removeAll { o in excluded.contains { $0.lowerBound <= o.lowerBound && o.upperBound <= $0.upperBound } }
-                }
-                occ = Array(occ.prefix(16))
-                if !occ.isEmpty {
-                    found += 1
-                    record(occ, subj, &t)
-                    if t != nil, let why = program.derivations[a] {
-                        let spelling = "`\(String(decoding: program.patterns[Int(program.atoms[Int(a)].pattern)], as: UTF8.self))` is \(why)"
-                        t!.note = t!.note.map { $0 + "; " + spelling } ?? spelling
-                    }
-                    if q == .any, t == nil { return true }
-                } else if q == .all {
-                    return false
-                }
-            }
-            return q == .all ? found == atoms.count : found > 0
+            return terms(subject, q, atoms, except, nil, &t)
         case .near(let subject, let q1, let a1, let q2, let a2, let within, let order):
             guard let subj = subjectText(subject, &t) else { return false }
             let o1 = occurrences(atoms: a1, subject: subject, subj, limit: 10_000)
@@ -762,6 +741,35 @@ public final class Evaluator {
         }
     }
 
+    /// Whether the terms `atoms` occur in `subject` (`any` or `all` of them), outside the
+    /// occurrences of `except`, and — when `keep` is given — where `keep` keeps an occurrence.
+    package func terms(_ subject: Subject, _ q: Quantifier, _ atoms: [Int32], _ except: [Int32],
+                       _ keep: ((_ occ: [Range<Int>], _ subj: SubjectText) -> [Range<Int>])?, _ t: inout NodeTrace?) -> Bool {
+        guard let subj = subjectText(subject, &t) else { return false }
+        let excluded = except.isEmpty ? [] : occurrences(atoms: except, subject: subject, subj, limit: 10_000)
+        var found = 0
+        for a in atoms {
+            var occ = occurrences(atoms: [a], subject: subject, subj, limit: excluded.isEmpty && t == nil && keep == nil ? 1 : 10_000)
+            if !excluded.isEmpty {
+                occ.removeAll { o in excluded.contains { $0.lowerBound <= o.lowerBound && o.upperBound <= $0.upperBound } }
+            }
+            if let keep { occ = keep(occ, subj) }
+            occ = Array(occ.prefix(16))
+            if !occ.isEmpty {
+                found += 1
+                record(occ, subj, &t)
+                if t != nil, let why = program.derivations[a] {
+                    let spelling = "`\(String(decoding: program.patterns[Int(program.atoms[Int(a)].pattern)], as: UTF8.self))` is \(why)"
+                    t!.note = t!.note.map { $0 + "; " + spelling } ?? spelling
+                }
+                if q == .any, t == nil { return true }
+            } else if q == .all {
+                return false
+            }
+        }
+        return q == .all ? found == atoms.count : found > 0
+    }
+
     /// Whether an occurrence of `o1` (the first terms, `a1`) and one of `a2` are at most `within`
     /// words apart, in the `order` asked.
     package func near(_ o1: [Range<Int>], _ subject: Subject, _ subj: SubjectText, _ q1: Quantifier, _ a1: [Int32], _ q2: Quantifier, _ a2: [Int32],
@@ -841,13 +849,19 @@ public final class Evaluator {
     /// A `terms` or `near` node whose first terms count only where every qualifier holds.
     package func qualified(_ inner: Int32, _ qualifiers: [Qualifier], _ t: inout NodeTrace?) -> Bool {
         var notes: [String] = []
-        defer { if t != nil, !notes.isEmpty { t!.note = notes.joined(separator: "; ") } }
+        let tracing = t != nil
+        defer {
+            if tracing, !notes.isEmpty {
+                let spellings = t!.note
+                t!.note = ([notes.joined(separator: "; ")] + [spellings].compactMap { $0 }).joined(separator: "; ")
+            }
+        }
         func keep(_ occ: [Range<Int>], _ subj: SubjectText) -> [Range<Int>] {
             let ctx = context(subj)
             let text = subj.isMain ? normalized : subj.normalized
             return occ.filter { r in
                 let (ok, why) = satisfies(r, qualifiers, ctx)
-                if t != nil, notes.count < 8 {
+                if tracing, notes.count < 8 {
                     let word = r.upperBound <= text.bytes.count ? String(decoding: text.bytes[r], as: UTF8.self) : "?"
                     notes.append("`\(word)`: \(why)\(ok ? "" : " — left out")")
                 }
@@ -856,24 +870,7 @@ public final class Evaluator {
         }
         switch program.nodes[Int(inner)] {
         case .terms(let subject, _, let q, let atoms, let except):
-            guard let subj = subjectText(subject, &t) else { return false }
-            let excluded = except.isEmpty ? [] : occurrences(atoms: except, subject: subject, subj, limit: 10_000)
-            var found = 0
-            for a in atoms {
-                var occ = occurrences(atoms: [a], subject: subject, subj, limit: 10_000)
-                if !excluded.isEmpty {
-                    occ.removeAll { o in excluded.contains { $0.lowerBound <= o.lowerBound && o.upperBound <= $0.upperBound } }
-                }
-                occ = Array(keep(occ, subj).prefix(16))
-                if !occ.isEmpty {
-                    found += 1
-                    record(occ, subj, &t)
-                    if q == .any, t == nil { return true }
-                } else if q == .all {
-                    return false
-                }
-            }
-            return q == .all ? found == atoms.count : found > 0
+            return terms(subject, q, atoms, except, keep, &t)
         case .near(let subject, let q1, let a1, let q2, let a2, let within, let order):
             guard let subj = subjectText(subject, &t) else { return false }
             let o1 = keep(occurrences(atoms: a1, subject: subject, subj, limit: 10_000), subj)
