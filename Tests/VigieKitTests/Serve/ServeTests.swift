@@ -64,7 +64,7 @@ func cliRun(_ args: [String]) async throws -> CLI.Result {
 
 enum ServeFixtures {
     static let rules = Paths.packageRoot.appendingPathComponent("Rules").path
-    static let example = Paths.packageRoot.appendingPathComponent("Rules/example/comments.jsonl").path
+    static let example = Paths.packageRoot.appendingPathComponent("examples/shop/comments.jsonl").path
     /// Every rule pack of Rules/ (each folder holding .vigie files), and Rules/ whole.
     static let packs: [String] = {
         let dirs = (try? FileManager.default.contentsOfDirectory(atPath: rules)) ?? []
@@ -132,7 +132,7 @@ enum ServeFixtures {
     }
 
     /// Windows count the comments of every request: the fifth comment of one author within a
-    /// minute, each sent alone, trips the flood rule of Rules/example/crise.vigie.
+    /// minute, each sent alone, trips the flood rule of examples/shop/crise.vigie.
     @Test func windowsCountAcrossRequests() async throws {
         let s = try await TestServer.start(rules: ServeFixtures.rules + "/example")
         var last = ""
