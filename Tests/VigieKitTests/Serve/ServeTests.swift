@@ -134,7 +134,7 @@ enum ServeFixtures {
     /// Windows count the comments of every request: the fifth comment of one author within a
     /// minute, each sent alone, trips the flood rule of examples/shop/crise.vigie.
     @Test func windowsCountAcrossRequests() async throws {
-        let s = try await TestServer.start(rules: ServeFixtures.rules + "/example")
+        let s = try await TestServer.start(rules: Paths.packageRoot.appendingPathComponent("examples/shop").path)
         var last = ""
         for i in 0..<5 {
             let body = "{\"id\":\"f\(i)\",\"text\":\"message \(i) du jour\",\"author\":{\"name\":\"Flo\"},\"timestamp\":\"2025-03-14T08:00:0\(i)Z\"}"
