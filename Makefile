@@ -1,23 +1,26 @@
 # The two commands of the README, plus a few helpers. Each target installs what is missing.
 .PHONY: example test unit build release bench check fuzz sanitize reliability install uninstall spark-test bench-spark serve-check bench-serve
 
-# Decide on the bundled example stream with every bundled rule pack.
+# Decide on the example shop's comment stream (examples/shop) with every bundled rule pack.
 example: release
-	.build/release/vigie run --rules Rules --input Rules/example/comments.jsonl --stats
+	.build/release/vigie run --rules Rules --input examples/shop/comments.jsonl --stats
 
 # Run the whole test suite: the unit and rule-pack tests, schemathesis against `vigie serve`, the
 # Spark integration, then the same Swift tests under AddressSanitizer and ThreadSanitizer, then each
 # fuzz target for FUZZ_SECONDS. This is what CI runs.
 test: unit serve-check spark-test sanitize fuzz
 
-# The quick part: Swift tests, every rule pack's own tests, formatting and lint of the bundled rules.
+# The quick part: Swift tests, every rule pack's own tests and the example shop's, formatting and
+# lint of the bundled rules and of the example.
 unit:
 	./scripts/bootstrap.sh
 	swift build --build-tests
 	swift test --skip-build
 	.build/debug/vigie test Rules --coverage-min 100
-	.build/debug/vigie fmt --check Rules Grammar/examples
+	.build/debug/vigie test examples/shop --coverage-min 100
+	.build/debug/vigie fmt --check Rules Grammar/examples examples/shop
 	.build/debug/vigie lint Rules
+	.build/debug/vigie lint examples/shop
 
 build:
 	./scripts/bootstrap.sh
@@ -52,6 +55,7 @@ uninstall:
 
 check: build
 	.build/debug/vigie check Rules
+	.build/debug/vigie check examples/shop
 
 # Schemathesis (PyPI; installed with pip when missing) against `vigie serve` and
 # Grammar/openapi.yaml: starts the server on a free loopback port, runs, stops it.

@@ -101,7 +101,7 @@ for lang in fr en es; do
   done
   share customer-care "$lang" "$DATA/sentiment.$lang.jsonl" reply
   share customer-care "$lang" "$DATA/sentiment.$lang.jsonl" flag
-  echo "# all of Rules/ together, the example pack included"
+  echo "# all of Rules/ together (the packs only: the example shop is in examples/shop/)"
   "$VIGIE" eval --rules Rules --corpus "$DATA/sentiment.$lang.jsonl" --label 'label != "0"' --format json > "$TMP/out.json"
   echo "| (all) | $lang | sentiment.$lang.jsonl | hide | $(jq -r '.actions[] | select(.name == "hide") | .tp' "$TMP/out.json") / $(jq -r '.positives' "$TMP/out.json") | $(pct '.actions[] | select(.name == "hide") | .recall' < "$TMP/out.json") |"
 done

@@ -49,7 +49,7 @@ work, copies = sys.argv[1], int(sys.argv[2])
 # The example stream's comments (JSON objects only), each copy with its own id, one of 5,000
 # authors and a time one second after the previous comment: windows stay as in a live stream.
 base = []
-for l in open("Rules/example/comments.jsonl", encoding="utf-8").read().splitlines():
+for l in open("examples/shop/comments.jsonl", encoding="utf-8").read().splitlines():
     try:
         o = json.loads(l)
     except Exception:

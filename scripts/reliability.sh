@@ -88,10 +88,10 @@ for jobs in $jobs_list; do
   timing="$work/time-$lines-j$jobs.txt"
   set +e
   if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f '%M %e' -o "$timing" "$vigie" run --rules Rules/example --jobs "$jobs" --stats --input "$stream" > "$out" 2> "$err"
+    /usr/bin/time -f '%M %e' -o "$timing" "$vigie" run --rules examples/shop --jobs "$jobs" --stats --input "$stream" > "$out" 2> "$err"
   else
     start=$(date +%s.%N)
-    "$vigie" run --rules Rules/example --jobs "$jobs" --stats --input "$stream" > "$out" 2> "$err"
+    "$vigie" run --rules examples/shop --jobs "$jobs" --stats --input "$stream" > "$out" 2> "$err"
     echo "? $(echo "$(date +%s.%N) - $start" | bc)" > "$timing"
   fi
   exit_status=$?

@@ -41,7 +41,7 @@ END {
     if (i % 10007 == 10006) { print "not a comment"; continue }
     print "{\"id\": \"g" i "\"" fill(fill(tpl[pick], "\001", sprintf("%d", t0 + dt)), "\002", int(rand() * 200000))
   }
-}' Rules/example/comments.jsonl > "$DIR/comments.jsonl"
+}' examples/shop/comments.jsonl > "$DIR/comments.jsonl"
 
 measure() { # label, output file, command...
   local label=$1 out=$2; shift 2
@@ -51,7 +51,7 @@ measure() { # label, output file, command...
 }
 
 echo "report-bench: $N comments, $(du -h "$DIR/comments.jsonl" | cut -f1)"
-measure "vigie run (example rules)" "$DIR/decisions.jsonl" "$VIGIE" run --rules Rules/example --input "$DIR/comments.jsonl"
+measure "vigie run (example rules)" "$DIR/decisions.jsonl" "$VIGIE" run --rules examples/shop --input "$DIR/comments.jsonl"
 echo "  → $(wc -l < "$DIR/decisions.jsonl") decision lines, $(du -h "$DIR/decisions.jsonl" | cut -f1)"
 measure "report html, with --comments" /dev/null "$VIGIE" report "$DIR/decisions.jsonl" --comments "$DIR/comments.jsonl" -o "$DIR/report.html"
 echo "  → report.html $(du -k "$DIR/report.html" | cut -f1) KB"

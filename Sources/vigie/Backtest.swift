@@ -12,7 +12,7 @@ import VigieRuleTests
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Backtest rules on a labelled JSON-lines corpus: precision and recall per action and per rule.",
-        discussion: "Example: vigie eval --rules Rules/example --corpus spam.jsonl --label 'label == \"1\"'")
+        discussion: "Example: vigie eval --rules examples/shop --corpus spam.jsonl --label 'label == \"1\"'")
 
     @OptionGroup var options: RulesOptions
 

@@ -17,7 +17,7 @@ struct Explain: ParsableCommand {
             Exit codes: 0 the explanation was printed; 2 the rules do not compile, or the comment is not usable.
 
             Examples:
-              vigie explain --rules Rules/example "Mon colis est toujours en retard"
+              vigie explain --rules examples/shop "Mon colis est toujours en retard"
               vigie explain --rules Rules --matched-only --lang fr "Quel idiot"
               echo '{"text": "Promo ici", "lang": "fr"}' | vigie explain --rules Rules
             """)

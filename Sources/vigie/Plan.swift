@@ -17,7 +17,7 @@ struct Plan: ParsableCommand {
 
             Examples:
               vigie plan --rules Rules
-              vigie plan --rules Rules/example --format json
+              vigie plan --rules examples/shop --format json
             """)
 
     @Option(name: .long, help: "A rule file or a folder of .vigie files.")

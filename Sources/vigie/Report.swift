@@ -20,8 +20,8 @@ struct Report: ParsableCommand {
             is a terminal. Exit codes: 0 the report was written, 2 a file cannot be read or written, the decisions file holds no decision line (a comments file given in its place, say), or bad options.
 
             Example, from the bundled example stream:
-              vigie run --rules Rules --input Rules/example/comments.jsonl > d.jsonl
-              vigie report d.jsonl --comments Rules/example/comments.jsonl -o report.html
+              vigie run --rules Rules --input examples/shop/comments.jsonl > d.jsonl
+              vigie report d.jsonl --comments examples/shop/comments.jsonl -o report.html
             """)
 
     enum Format: String, CaseIterable, ExpressibleByArgument { case html, text, json }

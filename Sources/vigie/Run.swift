@@ -31,7 +31,7 @@ struct Run: ParsableCommand {
             Examples:
               vigie run --rules Rules --input comments.jsonl > decisions.jsonl
               tail -f comments.jsonl | vigie run --rules Rules --state vigie.state
-              vigie run --rules Rules/example --input Rules/example/comments.jsonl --stats
+              vigie run --rules examples/shop --input examples/shop/comments.jsonl --stats
             """)
 
     @OptionGroup var options: RulesOptions

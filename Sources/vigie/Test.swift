@@ -17,7 +17,7 @@ struct Test: ParsableCommand {
 
             Examples:
               vigie test Rules
-              vigie test Rules/example --filter flood -v
+              vigie test examples/shop --filter flood -v
               vigie test Rules --coverage-min 100 --format json > tests.json
             """)
 

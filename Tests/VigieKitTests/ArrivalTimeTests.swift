@@ -109,7 +109,7 @@ struct ArrivalTimeTests {
 
     /// Streams whose comments all have times decide as before, whatever the input is.
     @Test func timedStreamsAreTheSameFromAFileAndAPipe() throws {
-        let example = Paths.packageRoot.appendingPathComponent("Rules/example/comments.jsonl").path
+        let example = Paths.packageRoot.appendingPathComponent("examples/shop/comments.jsonl").path
         let rules = Paths.packageRoot.appendingPathComponent("Rules").path
         let file = try CLI.run(["run", "--rules", rules, "--input", example])
         let pipe = try CLI.run(["run", "--rules", rules], stdin: try Data(contentsOf: URL(fileURLWithPath: example)))

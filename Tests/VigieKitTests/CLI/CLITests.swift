@@ -461,8 +461,21 @@ func formatCompletionOffersEveryReporter(_ command: String) throws {
     }
 }
 
+/// Issue 20: `--rules Rules` loads the starter packs only. The example shop, once under
+/// `Rules/example`, tagged an insult a second time (`insulte` next to the pack's `insult`).
+@Test func bundledRulesLoadThePacksWithoutTheExampleShop() throws {
+    let rules = Paths.packageRoot.appendingPathComponent("Rules").path
+    let input = Data((#"{"id":"x1","text":"Bande de connards, ma commande n'est toujours pas arrivée","author":{"id":"a1"}}"# + "\n").utf8)
+    let r = try CLI.run(["run", "--rules", rules], stdin: input)
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.out.contains(#""insult"#), "the insults pack still acts: \(r.out)")
+    #expect(!r.out.contains(#""insulte""#), "a rule of the example shop was loaded: \(r.out)")
+    let shop = try CLI.run(["run", "--rules", Paths.packageRoot.appendingPathComponent("examples/shop").path], stdin: input)
+    #expect(shop.out.contains(#""insulte""#), "the example shop moved with its rules: \(shop.out)")
+}
+
 @Test func planPrintsEachRulesStateKeyAsJSON() throws {
-    let r = try CLI.run(["plan", "--rules", Paths.packageRoot.appendingPathComponent("Rules/example").path, "--format", "json"])
+    let r = try CLI.run(["plan", "--rules", Paths.packageRoot.appendingPathComponent("examples/shop").path, "--format", "json"])
     #expect(r.status == 0, "\(r.err)")
     let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
     let partitioning = try #require(json["partitioning"] as? [String: Any])

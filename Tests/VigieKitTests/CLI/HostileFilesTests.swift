@@ -138,7 +138,7 @@ import Testing
     /// ends by the signal (it used to exit 0 once the reader drained the output).
     @Test func stopSignalWhileOutputIsStalledEndsByTheSignal() throws {
         let out = Pipe()
-        let v = try LiveVigie(["run", "--rules", Paths.packageRoot.appendingPathComponent("Rules/example").path, "--jobs", "1"], stdout: out.fileHandleForWriting)
+        let v = try LiveVigie(["run", "--rules", Paths.packageRoot.appendingPathComponent("examples/shop").path, "--jobs", "1"], stdout: out.fileHandleForWriting)
         try out.fileHandleForWriting.close()
         // Far more output than a pipe holds: vigie blocks writing.
         // Written from another thread: once vigie blocks on its output it stops reading.

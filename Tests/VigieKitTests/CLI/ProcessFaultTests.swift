@@ -105,7 +105,7 @@ private func wholeLines(_ s: String) -> [Substring]? {
     return s.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
 }
 
-private let exampleRules = Paths.packageRoot.appendingPathComponent("Rules/example").path
+private let exampleRules = Paths.packageRoot.appendingPathComponent("examples/shop").path
 private let cliRules = Paths.fixtures.appendingPathComponent("cli/rules").path
 
 /// A comment with an author and a timestamp, so windows and cooldowns have something to keep.

@@ -240,7 +240,7 @@ import Testing
     /// whatever the number of workers, the batch size and the way the input is cut.
     @Test(arguments: seeds)
     func statefulStreamsGiveTheSameOutputWithOneAndFourWorkers(seed: UInt64) throws {
-        let program = try #require(Compiler.compile(RuleSetLoader.load(path: Paths.packageRoot.appendingPathComponent("Rules/example").path)))
+        let program = try #require(Compiler.compile(RuleSetLoader.load(path: Paths.packageRoot.appendingPathComponent("examples/shop").path)))
         #expect(program.isStateful)
         let lines = Self.stream(seed: seed + 100, count: 1500, badShare: 0.1)
         var rng = SplitMix64(state: seed &* 17)
@@ -334,7 +334,7 @@ import Testing
     /// Every output line of a mixed stream follows `Grammar/output.schema.json` (its decision or
     /// its error shape, with `rules_version`).
     @Test func outputLinesFollowTheOutputSchema() throws {
-        let program = try #require(Compiler.compile(RuleSetLoader.load(path: Paths.packageRoot.appendingPathComponent("Rules/example").path)))
+        let program = try #require(Compiler.compile(RuleSetLoader.load(path: Paths.packageRoot.appendingPathComponent("examples/shop").path)))
         let lines = Self.stream(seed: 42, count: 600, badShare: 0.3)
         let out = try Self.check(try Self.run(program, lines, jobs: 2, batchLines: 50), lines)
         let schemaURL = Paths.packageRoot.appendingPathComponent("Grammar/output.schema.json")

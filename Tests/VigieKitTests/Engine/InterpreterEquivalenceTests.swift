@@ -14,7 +14,7 @@ import Testing
     /// The comment streams of the repository, then a sample of the real comments when present.
     static func lines() -> [String] {
         var streams = Paths.files(under: Paths.fixtures, suffix: ".jsonl").filter { !$0.lastPathComponent.contains("decisions") }
-        streams.append(Paths.packageRoot.appendingPathComponent("Rules/example/comments.jsonl"))
+        streams.append(Paths.packageRoot.appendingPathComponent("examples/shop/comments.jsonl"))
         var out: [String] = []
         for u in streams {
             guard let s = try? String(contentsOf: u, encoding: .utf8) else { continue }
@@ -29,7 +29,7 @@ import Testing
         return out
     }
 
-    /// Every bundled pack but the example, and all of `Rules/` at once.
+    /// Every bundled pack, all of `Rules/` at once, and the example shop.
     static let packs: [String] = {
         let root = Paths.packageRoot.appendingPathComponent("Rules")
         let dirs = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
@@ -38,6 +38,7 @@ import Testing
             return FileManager.default.fileExists(atPath: $0, isDirectory: &isDir) && isDir.boolValue
         }
         out.append(root.path)
+        out.append(Paths.packageRoot.appendingPathComponent("examples/shop").path)
         return out
     }()
 

@@ -24,12 +24,13 @@ import Testing
         String($0.lastPathComponent.dropLast(".input.vigie".count))
     }
 
-    /// Every rule file the formatter must handle: `Rules/`, `Grammar/examples/` and the golden
+    /// Every rule file the formatter must handle: `Rules/`, `examples/`, `Grammar/examples/` and the golden
     /// inputs and outputs. Paths relative to the package root.
     static let corpus: [String] = {
         let root = Paths.packageRoot
         let urls =
             Paths.files(under: root.appendingPathComponent("Rules"), suffix: ".vigie")
+            + Paths.files(under: root.appendingPathComponent("examples"), suffix: ".vigie")
             + Paths.files(under: root.appendingPathComponent("Grammar/examples"), suffix: ".vigie")
             + Paths.files(under: goldenFolder, suffix: ".vigie")
         return urls.map { String($0.path.dropFirst(root.path.count + 1)) }

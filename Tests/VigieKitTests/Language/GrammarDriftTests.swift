@@ -23,6 +23,7 @@ struct LanguageExample: Sendable, CustomTestStringConvertible {
 
     static let grammar = Paths.packageRoot.appendingPathComponent("Grammar")
     static let rules = Paths.packageRoot.appendingPathComponent("Rules")
+    static let examples = Paths.packageRoot.appendingPathComponent("examples")
 
     static func relative(_ u: URL) -> String {
         let root = Paths.packageRoot.standardizedFileURL.path
@@ -30,12 +31,13 @@ struct LanguageExample: Sendable, CustomTestStringConvertible {
         return p.hasPrefix(root + "/") ? String(p.dropFirst(root.count + 1)) : p
     }
 
-    /// Every `.vigie` file under `Grammar/` and `Rules/`, and every ```` ```vigie ```` block of the
+    /// Every `.vigie` file under `Grammar/`, `Rules/` and `examples/`, and every ```` ```vigie ```` block of the
     /// Markdown files under `Grammar/` (fragments that are not whole files belong in blocks with
     /// another tag, such as ```` ```text ````).
     static func all() -> [LanguageExample] {
         var out: [LanguageExample] = []
-        for u in Paths.files(under: grammar, suffix: ".vigie") + Paths.files(under: rules, suffix: ".vigie") {
+        for u in Paths.files(under: grammar, suffix: ".vigie") + Paths.files(under: rules, suffix: ".vigie")
+            + Paths.files(under: examples, suffix: ".vigie") {
             out.append(LanguageExample(name: relative(u), path: u.path, text: (try? String(contentsOf: u, encoding: .utf8)) ?? "\u{0}unreadable"))
         }
         for u in Paths.files(under: grammar, suffix: ".md") {

@@ -118,9 +118,9 @@ struct LintTests {
         }
     }
 
-    @Test("the bundled example pack has no lint warning or error")
-    func bundledRules() {
-        let rs = RuleSetLoader.load(path: Paths.packageRoot.appendingPathComponent("Rules").path)
+    @Test("the bundled packs and the example shop have no lint warning or error", arguments: ["Rules", "examples/shop"])
+    func bundledRules(folder: String) {
+        let rs = RuleSetLoader.load(path: Paths.packageRoot.appendingPathComponent(folder).path)
         let findings = Linter.lint(rs)
         let serious = findings.filter { $0.severity != .info }
         #expect(serious.isEmpty, "\(rendered(serious))")
@@ -522,8 +522,8 @@ struct LintTests {
     }
 
     static let invocations: [([String], Int32)] = [
-        (["lint", "Rules/example"], 0),
-        (["lint", "Rules/example", "--fail-level", "info"], 0),
+        (["lint", "examples/shop"], 0),
+        (["lint", "examples/shop", "--fail-level", "info"], 0),
         (["lint", "Tests/VigieKitTests/Fixtures/lint/pack", "--fail-level", "info"], 1),
         (["lint", "Tests/VigieKitTests/Fixtures/lint/broken"], 2),
         (["lint", "Tests/VigieKitTests/Fixtures/lint/pack", "--fail-level", "error"], 0),

@@ -308,7 +308,7 @@ func lineReaderCutsLines(input: String, expected: [String]) throws {
 }
 
 @Test func reportOfTheBundledExampleMatchesRunStats() throws {
-    let example = Paths.packageRoot.appendingPathComponent("Rules/example")
+    let example = Paths.packageRoot.appendingPathComponent("examples/shop")
     let run = try CLI.run(["run", "--rules", example.path, "--input", example.appendingPathComponent("comments.jsonl").path])
     try #require(run.status == 0, "\(run.err)")
     let decisions = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-example-\(UUID().uuidString).jsonl")

@@ -64,7 +64,7 @@ func cliRun(_ args: [String]) async throws -> CLI.Result {
 
 enum ServeFixtures {
     static let rules = Paths.packageRoot.appendingPathComponent("Rules").path
-    static let example = Paths.packageRoot.appendingPathComponent("Rules/example/comments.jsonl").path
+    static let example = Paths.packageRoot.appendingPathComponent("examples/shop/comments.jsonl").path
     /// Every rule pack of Rules/ (each folder holding .vigie files), and Rules/ whole.
     static let packs: [String] = {
         let dirs = (try? FileManager.default.contentsOfDirectory(atPath: rules)) ?? []
@@ -132,9 +132,9 @@ enum ServeFixtures {
     }
 
     /// Windows count the comments of every request: the fifth comment of one author within a
-    /// minute, each sent alone, trips the flood rule of Rules/example/crise.vigie.
+    /// minute, each sent alone, trips the flood rule of examples/shop/crise.vigie.
     @Test func windowsCountAcrossRequests() async throws {
-        let s = try await TestServer.start(rules: ServeFixtures.rules + "/example")
+        let s = try await TestServer.start(rules: Paths.packageRoot.appendingPathComponent("examples/shop").path)
         var last = ""
         for i in 0..<5 {
             let body = "{\"id\":\"f\(i)\",\"text\":\"message \(i) du jour\",\"author\":{\"name\":\"Flo\"},\"timestamp\":\"2025-03-14T08:00:0\(i)Z\"}"
