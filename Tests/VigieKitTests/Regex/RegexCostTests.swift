@@ -168,15 +168,20 @@ struct RegexCostTests {
         let feeding = DispatchGroup()
         let stopFeeding = DataBox()
         let text = String(repeating: "a", count: 2000)
+        func chunk(_ i: Int) -> Data { Data(((i..<(i + 50)).map { #"{"id":"c\#($0)","text":"\#(text)"}"# }.joined(separator: "\n") + "\n").utf8) }
+        // A first chunk alone, so that its decisions come out as soon as they are made (output is
+        // written when input pauses; under a sanitizer on a loaded machine a continuous stream
+        // would fill a whole batch first), then a stream that keeps every worker busy.
+        try v.input.fileHandleForWriting.write(contentsOf: chunk(0))
+        #expect(v.wait(seconds: 120) { out, _ in out.contains("\n") }, "no output: \(v.errors)")
         DispatchQueue.global().async(group: feeding) {
-            var i = 0
+            var i = 50
             while stopFeeding.data.isEmpty {
-                let chunk = (i..<(i + 50)).map { #"{"id":"c\#($0)","text":"\#(text)"}"# }.joined(separator: "\n") + "\n"
-                guard (try? v.input.fileHandleForWriting.write(contentsOf: Data(chunk.utf8))) != nil else { break }
+                guard (try? v.input.fileHandleForWriting.write(contentsOf: chunk(i))) != nil else { break }
                 i += 50
             }
         }
-        #expect(v.wait { out, _ in out.contains("\n") }, "no output: \(v.errors)")
+        usleep(300_000)
         let signalled = Date()
         v.signal(SIGTERM)
         let end = v.finish(seconds: 30)
