@@ -168,7 +168,7 @@ struct RegexCostTests {
         let feeding = DispatchGroup()
         let stopFeeding = DataBox()
         let text = String(repeating: "a", count: 2000)
-        func chunk(_ i: Int) -> Data { Data(((i..<(i + 50)).map { #"{"id":"c\#($0)","text":"\#(text)"}"# }.joined(separator: "\n") + "\n").utf8) }
+        @Sendable func chunk(_ i: Int) -> Data { Data(((i..<(i + 50)).map { #"{"id":"c\#($0)","text":"\#(text)"}"# }.joined(separator: "\n") + "\n").utf8) }
         // A first chunk alone, so that its decisions come out as soon as they are made (output is
         // written when input pauses; under a sanitizer on a loaded machine a continuous stream
         // would fill a whole batch first), then a stream that keeps every worker busy.
