@@ -37,6 +37,18 @@ enum RawHTTP {
         }
     }
 
+    /// What the server sends until it holds `marker` (or it closes, or the read times out).
+    static func receive(_ fd: Int32, until marker: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while !String(decoding: out, as: UTF8.self).contains(marker) {
+            let n = Foundation.read(fd, &buf, buf.count)
+            if n <= 0 { break }
+            out += buf[0..<n]
+        }
+        return out
+    }
+
     /// Everything the server sends until it closes (or the read times out: nil).
     static func readToEnd(_ fd: Int32) -> [UInt8]? {
         var out: [UInt8] = []

@@ -64,16 +64,17 @@ import Testing
         }
         #expect(v2 != v1, "SIGHUP put the new rules in force")
 
-        // A request in flight: its head and first line sent, then SIGTERM, then the rest.
+        // A request in flight: its head and first line sent, the first decision received (so the
+        // request is in flight whatever the machine's speed), then SIGTERM, then the rest.
         let first = Array("{\"id\":\"a\",\"text\":\"un\",\"author\":{\"id\":\"u1\"},\"timestamp\":\"2025-01-01T00:00:00Z\"}\n".utf8)
         let second = Array("{\"id\":\"b\",\"text\":\"deux\",\"author\":{\"id\":\"u1\"},\"timestamp\":\"2025-01-01T00:01:00Z\"}\n".utf8)
         let fd = RawHTTP.connect(port)
         RawHTTP.send(fd, RawHTTP.head("POST", "/v1/decide", ["Content-Type": "application/x-ndjson"], bodyCount: first.count + second.count) + first)
-        try await Task.sleep(for: .milliseconds(300))
+        let early = await offPool { RawHTTP.receive(fd, until: "\"id\":\"a\"") }
         kill(s.process.processIdentifier, SIGTERM)
         try await Task.sleep(for: .milliseconds(300))
         RawHTTP.send(fd, second)
-        let raw = await offPool { RawHTTP.readToEnd(fd) }
+        let raw = await offPool { RawHTTP.readToEnd(fd) }.map { early + $0 }
         close(fd)
         let reply = try #require(raw.flatMap(RawHTTP.parse), "the request in flight was answered")
         let lines = reply.text.split(separator: "\n")
