@@ -8,6 +8,14 @@ public struct LanguageScore: Equatable, Sendable {
     public var fr = 0, en = 0, es = 0
     /// No evidence yet.
     public init() {}
+
+    /// Adds (`sign` 1) or takes back (-1) one word's languages (bit i = ``LanguageDetector``'s
+    /// `languages[i]`): a function word counts 2.
+    @inline(__always) package mutating func add(_ langs: UInt8, _ sign: Int) {
+        fr &+= sign &* (Int(langs & 1) &<< 1)
+        en &+= sign &* Int(langs & 2)
+        es &+= sign &* (Int(langs & 4) &>> 1)
+    }
 }
 
 /// A small language identifier for French, English and Spanish, by function words and letters.

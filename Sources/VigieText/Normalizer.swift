@@ -455,7 +455,7 @@ public struct Normalizer: @unchecked Sendable {
                     // The start of a word from one load (often the whole word); the rest
                     // of a run of ASCII letters in a tight loop.
                     if lowerASCII, !b.inToken, b.wide {
-                        let k = b.startWord(input, at: i)
+                        let k = b.plainRun(input, from: i)
                         if k > i {
                             i = k
                             continue
@@ -478,6 +478,13 @@ public struct Normalizer: @unchecked Sendable {
             // A Latin letter of two bytes that folds to one ASCII letter (`é`, `ñ`, `ç`): read
             // with the ASCII letters around it, as one run.
             if b.wide, c &- 0xC2 < 4, i &+ 1 < end, input[i &+ 1] & 0xC0 == 0x80, latin[Int(c & 0x1F) &<< 6 | Int(input[i &+ 1] & 0x3F) &- 0x80] != 0 {
+                if lowerASCII, !b.inToken {
+                    let k = b.plainRun(input, from: i)
+                    if k > i {
+                        i = k
+                        continue
+                    }
+                }
                 i = b.asciiLetters(input, from: i, lowerCase: lowerASCII)
                 continue
             }
@@ -570,6 +577,35 @@ public struct Normalizer: @unchecked Sendable {
         }
         return result
     }
+}
+
+extension Normalizer {
+    /// Whether the 128-bit set `set` holds the ASCII byte `c`.
+    @inline(__always) package static func contains(_ set: (UInt64, UInt64), _ c: UInt8) -> Bool {
+        let word = c < 64 ? set.0 : set.1
+        return (word &>> UInt64(c & 63)) & 1 != 0
+    }
+
+    /// The ASCII bytes that separate words right after a plain word, as a 128-bit set: all but
+    /// letters, digits and `$` (a letter in leetspeak; `@` is one only inside a word). A
+    /// constant (a static stored property would be read through its lazy initializer); a test
+    /// checks it against its definition.
+    @inline(__always) package static var separators: (UInt64, UInt64) { (0xFC00_FFEF_FFFF_FFFF, 0xF800_0001_F800_0001) }
+    /// The separators that may sit inside a spaced-out word (`n.a.z.e`, `n-a-z-e`): ` .-_*`.
+    @inline(__always) package static var joinableSeparators: (UInt64, UInt64) { (0x6401_0000_0000, 0x8000_0000) }
+    /// The separators that end a plain word: all but `@`, which is a letter inside a word.
+    @inline(__always) package static var wordEnds: (UInt64, UInt64) { (0xFC00_FFEF_FFFF_FFFF, 0xF800_0001_F800_0000) }
+}
+
+/// The two settings ``Builder/plainRun(_:from:)`` is compiled for, as types: one specialized
+/// copy of the loop per setting, with its flags constant.
+private protocol PlainRunFlags { static var origins: Bool { get }; static var scoring: Bool { get } }
+private protocol Flag { static var value: Bool { get } }
+private enum True: Flag { static var value: Bool { true } }
+private enum False: Flag { static var value: Bool { false } }
+private enum PlainFlags<Origins: Flag, Scoring: Flag>: PlainRunFlags {
+    static var origins: Bool { Origins.value }
+    static var scoring: Bool { Scoring.value }
 }
 
 /// Builds the normalized text in place: bytes are written as they come, and a token is fixed up
@@ -705,48 +741,161 @@ private struct Builder {
         }
     }
 
-    /// Starts the token at `i` (an ASCII letter, outside a token) from one eight-byte load and
-    /// returns where to go on, or returns `i` (having done nothing) near the end of the text.
+    /// Reads a stretch of plain text from `start` (an ASCII letter, or a Latin letter of two
+    /// bytes that folds to one, outside a token) and returns where it stops: words of ASCII
+    /// letters and such Latin letters, each ended by ASCII punctuation or space, and the
+    /// separators between them — the bulk of most comments — in one loop with its state in
+    /// registers. Each word is written eight letters at a time (a letter that repeats the one
+    /// before it is folded into it), scored and ended here; it needs none of the token
+    /// machinery (leetspeak, spaced letters), which is exactly what the byte-by-byte steps would
+    /// have done with it.
     ///
-    /// The letters up to the first that repeats the one before it are written at once. When
-    /// they are the whole token — two to seven letters followed by ASCII punctuation or space
-    /// (not a digit, `$` or `@`), a plain word, the bulk of most comments — the token is ended
-    /// too: it needs none of the token machinery (leetspeak, spaced letters). Otherwise the
-    /// token stays open, exactly as `startToken` and ``asciiLetters(_:from:lowerCase:)`` would
-    /// leave it, and the byte-level steps go on from there without reading those letters again.
-    @inline(__always) package mutating func startWord(_ input: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
-        guard i &+ 8 <= input.count, count &+ 9 <= capacity else { return i }
-        let w = UnsafeRawPointer(input.baseAddress! + i).loadUnaligned(as: UInt64.self)
-        let length = Builder.leadingLetters(w)
-        let x = w | 0x2020_2020_2020_2020
-        // Letters before the first that repeats its neighbour (the first never does).
-        let repeats = repeatsOn ? zeroBytes(x ^ (x &<< 8)) & ~0xFF : 0
-        let bulk = repeats == 0 ? length : min(length, repeats.trailingZeroBitCount &>> 3)
-        let s = Int32(truncatingIfNeeded: i)
-        if count > 0 { append(0x20, s, s, 1) }
-        let n = count
-        tokenStart = n
-        Builder.storeLetters(x, at: n, from: i, bytes, runs, origins ? origin : nil, originEnd)
-        count = n &+ bulk
-        // What follows must end the token: ASCII, not a digit, not `$` or `@`.
-        let next = UInt8(truncatingIfNeeded: w &>> UInt64((length & 7) &* 8))
-        let ends = length < 8 && next < 0x80 && next &- 0x30 >= 10 && next != UInt8(ascii: "$") && next != UInt8(ascii: "@")
-        if bulk == length, length >= 2, ends {
-            if scoring { score(tables.languages(of: x & ((1 &<< UInt64(length &* 8)) &- 1)), 1) }
-            // The end of a token of two letters or more: it ends any run of single letters.
-            if singles > 0 { joinSingles() }
-            sepRun = 0
-            sepJoinable = true
-            return i &+ length
+    /// It stops, leaving the state exactly as those steps would, at anything else: a digit, `$`
+    /// or `@` inside a word, another scalar (the word is then left open), a single letter (left
+    /// open for `endToken`, which joins spaced letters), a word that starts within eight bytes
+    /// of the end, or a full room.
+    package mutating func plainRun(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        // One copy of the loop for each setting of the two flags, each with its flags constant.
+        switch (origins, scoring) {
+        case (false, true): return plainRun(input, from: start, PlainFlags<False, True>.self)
+        case (false, false): return plainRun(input, from: start, PlainFlags<False, False>.self)
+        case (true, true): return plainRun(input, from: start, PlainFlags<True, True>.self)
+        case (true, false): return plainRun(input, from: start, PlainFlags<True, False>.self)
         }
-        // The token goes on (or is a single letter): open, as `asciiLetters` leaves it.
+    }
+
+    private mutating func plainRun<F: PlainRunFlags>(_ input: UnsafeBufferPointer<UInt8>, from start: Int, _: F.Type) -> Int {
+        let origins = F.origins, scoring = F.scoring
+        let base = input.baseAddress!, end = input.count
+        let bytes = self.bytes, runs = self.runs, capacity = self.capacity
+        var i = start
+        var n = count
+        while true {
+            // A word starts at `i`.
+            guard i &+ 8 <= end, n &+ 9 <= capacity else {
+                count = n
+                return i
+            }
+            let wordStart = i
+            if n > 0 {
+                bytes[n] = 0x20
+                runs[n] = 1
+                if origins {
+                    origin[n] = Int32(truncatingIfNeeded: i)
+                    originEnd[n] = Int32(truncatingIfNeeded: i)
+                }
+                n &+= 1
+            }
+            let first = n
+            var previous: UInt8 = 0
+            var c: UInt8
+            // The letters of the word, up to the byte `c` at `i` that is not one.
+            while true {
+                guard i &+ 8 <= end, n &+ 8 <= capacity else {
+                    return leaveOpen(input, word: wordStart, at: i, first: first, n: n)
+                }
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let letters = Builder.leadingLetters(w)
+                if letters > 0 {
+                    let x = w | 0x2020_2020_2020_2020
+                    let repeats = repeatsOn ? zeroBytes(x ^ (x &<< 8 | UInt64(previous))) : 0
+                    let bulk = repeats == 0 ? letters : min(letters, repeats.trailingZeroBitCount &>> 3)
+                    if bulk > 0 {
+                        Builder.storeLetters(x, at: n, from: i, bytes, runs, origins ? origin : nil, originEnd)
+                        previous = UInt8(truncatingIfNeeded: x &>> UInt64((bulk &- 1) &* 8))
+                        n &+= bulk
+                        i &+= bulk
+                    }
+                    if bulk < letters {
+                        // A letter that repeats the one before it: folded into it.
+                        if origins { originEnd[n &- 1] = Int32(truncatingIfNeeded: i &+ 1) }
+                        if runs[n &- 1] < 0x7F { runs[n &- 1] &+= 1 }
+                        i &+= 1
+                        continue
+                    }
+                    if letters == 8 { continue }
+                }
+                c = base[i]
+                guard c &- 0xC2 < 4, i &+ 1 < end, base[i &+ 1] & 0xC0 == 0x80 else { break }
+                // U+0080–U+017F: a letter that folds to one ASCII letter goes on the word.
+                let x = Int(c & 0x1F) &<< 6 | Int(base[i &+ 1] & 0x3F)
+                let f = latin[x &- 0x80]
+                if f == 0 { return leaveOpen(input, word: wordStart, at: i, first: first, n: n) }
+                if scoring {
+                    let d = tables.accents[x &- 0x80]
+                    score.fr &+= Int(d & 0xF)
+                    score.es &+= Int(d &>> 4)
+                }
+                if repeatsOn, f == previous {
+                    if origins { originEnd[n &- 1] = Int32(truncatingIfNeeded: i &+ 2) }
+                    if runs[n &- 1] < 0x7F { runs[n &- 1] &+= 1 }
+                } else {
+                    bytes[n] = f
+                    runs[n] = 1
+                    if origins {
+                        origin[n] = Int32(truncatingIfNeeded: i)
+                        originEnd[n] = Int32(truncatingIfNeeded: i &+ 2)
+                    }
+                    n &+= 1
+                    previous = f
+                }
+                i &+= 2
+            }
+            // What follows must end the word: ASCII, not a digit, `$` or `@`; and a single
+            // letter (one byte, or two of one scalar) is left to `endToken`, which joins spaced letters.
+            let length = i &- wordStart
+            guard c < 0x80, Normalizer.contains(Normalizer.wordEnds, c), length > 2 || (length == 2 && base[wordStart] < 0x80) else {
+                return leaveOpen(input, word: wordStart, at: i, first: first, n: n)
+            }
+            // The word ends here, as `endToken` would end it.
+            if scoring { score.add(tables.languages(of: Builder.key(bytes, first, n)), 1) }
+            if singles > 0 {
+                count = n
+                joinSingles()
+                n = count
+            }
+            // The separators after it.
+            var run = 0
+            var joinable = true
+            while i < end {
+                c = base[i]
+                guard c < 0x80, Normalizer.contains(Normalizer.separators, c) else { break }
+                run &+= 1
+                if !Normalizer.contains(Normalizer.joinableSeparators, c) { joinable = false }
+                i &+= 1
+            }
+            sepRun = run
+            sepJoinable = joinable
+            // Another word, or back to the byte-by-byte steps.
+            if i < end, (c | 0x20) &- 0x61 < 26 || (c &- 0xC2 < 4 && i &+ 1 < end && base[i &+ 1] & 0xC0 == 0x80 && latin[Int(c & 0x1F) &<< 6 | Int(base[i &+ 1] & 0x3F) &- 0x80] != 0) {
+                continue
+            }
+            count = n
+            return i
+        }
+    }
+
+    /// Leaves the word that ``plainRun(_:from:)`` read from `word` to `at` open, exactly as
+    /// `startToken` and ``asciiLetters(_:from:lowerCase:)`` would have left it, and returns `at`.
+    private mutating func leaveOpen(_ input: UnsafeBufferPointer<UInt8>, word: Int, at: Int, first: Int, n: Int) -> Int {
+        count = n
         inToken = true
+        tokenStart = first
         hasLetter = true
         hasLeet = false
-        scalars = bulk
-        lastScalarStart = Int32(truncatingIfNeeded: i &+ bulk &- 1)
-        wordKey = bulk >= 8 ? x : x & ((1 &<< UInt64(bulk &* 8)) &- 1)
-        return i &+ bulk
+        let length = min(n &- first, 8)
+        let head = UnsafeRawPointer(bytes + first).loadUnaligned(as: UInt64.self)
+        wordKey = length >= 8 ? head : head & ((1 &<< UInt64(length &* 8)) &- 1)
+        // Every byte read starts a scalar but the second of a Latin letter of two bytes.
+        var scalars = 0
+        var last = word
+        for k in word..<at where input[k] & 0xC0 != 0x80 {
+            scalars += 1
+            last = k
+        }
+        self.scalars = scalars
+        lastScalarStart = Int32(truncatingIfNeeded: last)
+        return at
     }
 
     /// Appends the run of letters starting at `from` (there is at least one) and returns where
@@ -848,6 +997,15 @@ private struct Builder {
         return max(k, from + 1)
     }
 
+    /// The language-table key of the word `bytes[first..<n]`: its bytes as one integer, or 0
+    /// past eight bytes (no function word is longer). Reads eight bytes from `first` (the room
+    /// has eight to spare).
+    @inline(__always) package static func key(_ bytes: UnsafeMutablePointer<UInt8>, _ first: Int, _ n: Int) -> UInt64 {
+        let length = n &- first
+        let head = UnsafeRawPointer(bytes + first).loadUnaligned(as: UInt64.self)
+        return length >= 8 ? (length == 8 ? head : 0) : head & ((1 &<< UInt64(length &* 8)) &- 1)
+    }
+
     package mutating func letters(_ bs: [UInt8], _ s: Int32, _ e: Int32) {
         if !inToken { startToken(s) }
         hasLetter = true
@@ -880,7 +1038,7 @@ private struct Builder {
     @inline(__always) package mutating func separator(_ c: UInt8) {
         if inToken { endToken() }
         sepRun += 1
-        if !(c == 0x20 || c == UInt8(ascii: ".") || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: "*")) { sepJoinable = false }
+        if c >= 0x80 || !Normalizer.contains(Normalizer.joinableSeparators, c) { sepJoinable = false }
     }
 
     /// Rewrites `bytes[from...]` keeping the bytes `keep` accepts, mapping them with `map`, and
@@ -977,18 +1135,13 @@ private struct Builder {
     /// its bytes as one integer, looked up in the function-word table (longer words count for
     /// nothing). Reads eight bytes from `s` (the room has eight to spare) and masks the rest.
     @inline(__always) package mutating func scoreWord(_ s: Int, _ e: Int, _ sign: Int) {
-        let length = e &- s
-        guard length > 0 else { return }
-        let word = UnsafeRawPointer(bytes + s).loadUnaligned(as: UInt64.self)
-        let key = length >= 8 ? (length == 8 ? word : 0) : word & ((1 &<< UInt64(length &* 8)) &- 1)
-        score(tables.languages(of: key), sign)
+        guard e > s else { return }
+        score(tables.languages(of: Builder.key(bytes, s, e)), sign)
     }
 
     /// Adds (or takes back) one word's languages: a function word counts 2.
     @inline(__always) package mutating func score(_ langs: UInt8, _ sign: Int) {
-        score.fr &+= sign &* (Int(langs & 1) &<< 1)
-        score.en &+= sign &* Int(langs & 2)
-        score.es &+= sign &* (Int(langs & 4) &>> 1)
+        score.add(langs, sign)
     }
 }
 

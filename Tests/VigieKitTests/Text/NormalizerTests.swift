@@ -177,8 +177,8 @@ func substringsInsideRuns(_ c: (String, String, Bool)) throws {
 
 /// The normalizer's two paths for ASCII letters.
 struct NormalizerPathTests {
-    /// The eight-bytes-at-a-time path for ASCII letters (with the Latin letters of two bytes
-    /// read in the same run) gives exactly what the byte-by-byte path gives — bytes, origins,
+    /// The eight-bytes-at-a-time paths for ASCII letters (with the Latin letters of two bytes
+    /// read in the same run, and whole plain words with the separators after them) give exactly what the byte-by-byte path gives — bytes, origins,
     /// runs, language evidence (and the same bytes and runs when origins are not kept) — on
     /// random texts mixing upper and lower case, doubled letters, long words, leetspeak, spaced
     /// letters, accents, emoji and punctuation, for every stage set that keeps case folding (the
@@ -188,8 +188,12 @@ struct NormalizerPathTests {
         let pieces = ["a", "b", "Z", "ee", "LL", "sss", "Hello", "WORLD", "coffee", "Mississippi", "abcdefghijklmnop", "aaaaaaaaaaaa",
                       "AbCdEfGhIjKl", "f00", "b@rr", "n.a.z.e", "été", "ÇA", "😀", " ", "  ", ",", "!", "-", "4", "x", "qu'il", "\u{200B}", "Ⅻ",
                       "très", "aujourd'hui", "l'", "x1", "Tu$", "ab@", "commande", "é", "ÉTÉ", "señor", "ça", "œuvre", "straße", "eé", "Éé",
-                      "¿", "«", "ł", "Ÿ", "\u{00A0}", "rivière", "cafe\u{0301}"]
-        let stageSets: [NormalizationStages] = [.all, .minimal, NormalizationStages.all.subtracting(.repeats), NormalizationStages.all.subtracting(.caseFold)]
+                      "¿", "«", "ł", "Ÿ", "\u{00A0}", "rivière", "cafe\u{0301}",
+                      // Edges of the plain-word loop: a word ended by a digit, `$`, `@` or another
+                      // scalar; repeats across an accent; a single accented letter; long accented words.
+                      "mot2", "mot$", "mot@", "ééé", "aÉé", "Ñoño", "à", " à ", "d\u{2019}", "équipement", "NOUVEAUTÉÉS", "ça.", "...", "a b c", "x,y"]
+        let stageSets: [NormalizationStages] = [.all, .minimal, NormalizationStages.all.subtracting(.repeats), NormalizationStages.all.subtracting(.caseFold),
+                                                 NormalizationStages.all.subtracting([.spacing, .leetspeak])]
         for stages in stageSets {
             var wide = Normalizer(stages: stages)
             wide.wide = true
@@ -210,6 +214,17 @@ struct NormalizerPathTests {
                 narrow.normalize(Array(text.utf8), into: &d, origins: false, languages: true)
                 #expect(c.languages == d.languages, "\(text) \(stages)")
             }
+        }
+    }
+
+    /// The byte sets of the plain-word loop are written as constants: they hold exactly the
+    /// bytes their definitions name.
+    @Test func separatorSetsMatchTheirDefinitions() {
+        for c in UInt8(0)..<0x80 {
+            let letter = (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A, digit = c >= 0x30 && c <= 0x39
+            #expect(Normalizer.contains(Normalizer.separators, c) == (!letter && !digit && c != UInt8(ascii: "$")), "\(c)")
+            #expect(Normalizer.contains(Normalizer.joinableSeparators, c) == " .-_*".utf8.contains(c), "\(c)")
+            #expect(Normalizer.contains(Normalizer.wordEnds, c) == (!letter && !digit && c != UInt8(ascii: "$") && c != UInt8(ascii: "@")), "\(c)")
         }
     }
 
