@@ -854,7 +854,13 @@ private struct Builder {
                 joinSingles()
                 n = count
             }
-            // The separators after it.
+            // The separators after it: most often one space before the next word.
+            if i &+ 1 < end, base[i] == 0x20, (base[i &+ 1] | 0x20) &- 0x61 < 26 {
+                sepRun = 1
+                sepJoinable = true
+                i &+= 1
+                continue
+            }
             var run = 0
             var joinable = true
             while i < end {
