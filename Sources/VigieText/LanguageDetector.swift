@@ -42,8 +42,9 @@ public enum LanguageDetector {
 
     package static let languages = ["fr", "en", "es"]
 
-    /// Word → bit set of languages (bit i = `languages[i]`), as a cuckoo table: every word sits
-    /// in one of its two slots, so a lookup reads both and never branches on what it finds
+    /// Word → bit set of languages (bit i = `languages[i]`), as a perfect hash: one multiplier,
+    /// searched for when the table is built, sends every function word to a slot of its own, so
+    /// a lookup is one multiply, one load and one compare, and never branches on what it finds
     /// (whether a word is a function word is unpredictable, and mispredicted branches cost more
     /// than the lookup). A word is its bytes packed into one integer (none is longer than 8).
     /// Function words are ASCII, so the high bits of their first three bytes are free: they hold
@@ -52,22 +53,20 @@ public enum LanguageDetector {
     /// (a shared array's reference count would be touched on every comment).
     package struct Tables: @unchecked Sendable {
         package let entries: UnsafeMutablePointer<UInt64>
-        package let mask: Int
-        package let multipliers: (UInt64, UInt64)
+        package let multiplier: UInt64
+        package let shift: UInt64
         /// Score deltas of a two-byte character by scalar value minus 0x80 (U+0080–U+017F): French
         /// in the low four bits, Spanish in the high four.
         package let accents: UnsafeMutablePointer<UInt8>
 
         /// The languages of a word packed little-endian into `key` (0 for none).
         @inline(__always) package func languages(of key: UInt64) -> UInt8 {
-            let (s1, s2) = LanguageDetector.slots(key, multipliers, mask)
-            let e1 = entries[s1], e2 = entries[s2]
-            // Arithmetic, not comparisons: the compiler turns `==` into a branch.
-            let d1 = (e1 & ~Tables.languageBits) ^ key, d2 = (e2 & ~Tables.languageBits) ^ key
-            let hit1 = ((d1 | (0 &- d1)) >> 63) ^ 1
-            let hit2 = ((d2 | (0 &- d2)) >> 63) ^ 1
-            let e = (e1 & (0 &- hit1)) | (e2 & (0 &- hit2))
-            return UInt8(truncatingIfNeeded: (e >> 7) & 1 | (e >> 14) & 2 | (e >> 21) & 4)
+            let e = entries[LanguageDetector.slot(key, multiplier, shift)]
+            // Arithmetic, not a comparison: the compiler turns `==` into a branch.
+            let d = (e & ~Tables.languageBits) ^ key
+            let hit = ((d | (0 &- d)) >> 63) ^ 1
+            let found = e & (0 &- hit)
+            return UInt8(truncatingIfNeeded: (found >> 7) & 1 | (found >> 14) & 2 | (found >> 21) & 4)
         }
 
         /// Where an entry keeps its languages: the high bits of its first three bytes.
@@ -85,28 +84,24 @@ public enum LanguageDetector {
         for (i, lang) in languages.enumerated() {
             for w in words[lang] ?? [] { t[pack(Array(w.utf8)), default: 0] |= 1 << UInt8(i) }
         }
-        let entries = t.sorted { $0.key < $1.key }
-        var size = 256
-        while size < entries.count * 4 { size *= 2 }
-        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
-        while true {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let m = (seed | 1, (seed >> 17 | 1) &* 0xC2B2_AE3D_27D4_EB4F | 1)
-            guard let (k, v) = build(entries, size: size, multipliers: m) else { continue }
-            let table = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
-            for i in 0..<size { table[i] = Tables.entry(k[i], v[i]) }
-            var a = [UInt8](repeating: 0, count: 0x100)
-            func set(_ scalars: String, fr: UInt8 = 0, es: UInt8 = 0) {
-                for s in scalars.unicodeScalars { a[Int(s.value) - 0x80] = fr | es << 4 }
-            }
-            set("ñÑáíóú", es: 1)
-            set("çèêàâîôûù", fr: 1)
-            set("¿¡", es: 2)
-            set("œ", fr: 2)
-            let accents = UnsafeMutablePointer<UInt8>.allocate(capacity: a.count)
-            accents.initialize(from: a, count: a.count)
-            return Tables(entries: table, mask: size - 1, multipliers: m, accents: accents)
+        let keys = t.keys.sorted()
+        let (multiplier, bits) = perfectHash(keys)
+        let size = 1 << bits
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
+        table.initialize(repeating: 0, count: size)
+        let shift = UInt64(64 - bits)
+        for k in keys { table[slot(k, multiplier, shift)] = Tables.entry(k, t[k]!) }
+        var a = [UInt8](repeating: 0, count: 0x100)
+        func set(_ scalars: String, fr: UInt8 = 0, es: UInt8 = 0) {
+            for s in scalars.unicodeScalars { a[Int(s.value) - 0x80] = fr | es << 4 }
         }
+        set("ñÑáíóú", es: 1)
+        set("çèêàâîôûù", fr: 1)
+        set("¿¡", es: 2)
+        set("œ", fr: 2)
+        let accents = UnsafeMutablePointer<UInt8>.allocate(capacity: a.count)
+        accents.initialize(from: a, count: a.count)
+        return Tables(entries: table, multiplier: multiplier, shift: shift, accents: accents)
     }()
 
     package static func pack<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
@@ -115,34 +110,38 @@ public enum LanguageDetector {
         return a
     }
 
-    @inline(__always) package static func slots(_ key: UInt64, _ m: (UInt64, UInt64), _ mask: Int) -> (Int, Int) {
-        (Int(truncatingIfNeeded: (key &* m.0) >> 40) & mask, Int(truncatingIfNeeded: (key &* m.1) >> 40) & mask)
+    /// The slot of `key`: the top bits of its product with the multiplier.
+    @inline(__always) package static func slot(_ key: UInt64, _ multiplier: UInt64, _ shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* multiplier) >> shift)
     }
 
-    /// Cuckoo insertion of every entry, or nil when some entry finds no place.
-    package static func build(_ entries: [(key: UInt64, value: UInt8)], size: Int, multipliers m: (UInt64, UInt64)) -> ([UInt64], [UInt8])? {
-        var keys = [UInt64](repeating: 0, count: size)
-        var values = [UInt8](repeating: 0, count: size)
-        for e in entries {
-            var key = e.key
-            var value = e.value
-            var slot = slots(key, m, size - 1).0
-            var placed = false
-            for _ in 0..<64 {
-                if keys[slot] == 0 {
-                    keys[slot] = key
-                    values[slot] = value
-                    placed = true
-                    break
+    /// A multiplier that gives each of `keys` a slot of its own among `1 << bits`, for the
+    /// smallest table (from eight slots per key) where a fixed sequence of candidates finds one.
+    /// The same keys always give the same table.
+    package static func perfectHash(_ keys: [UInt64]) -> (multiplier: UInt64, bits: Int) {
+        var bits = 1
+        while 1 << bits < keys.count * 8 { bits += 1 }
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        while true {
+            let shift = UInt64(64 - bits)
+            // The try that last took each slot: nothing to clear between tries.
+            var takenBy = [Int](repeating: -1, count: 1 << bits)
+            for attempt in 0..<100_000 {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let m = seed | 1
+                var ok = true
+                for k in keys {
+                    let s = slot(k, m, shift)
+                    if takenBy[s] == attempt {
+                        ok = false
+                        break
+                    }
+                    takenBy[s] = attempt
                 }
-                swap(&key, &keys[slot])
-                swap(&value, &values[slot])
-                let (a, b) = slots(key, m, size - 1)
-                slot = slot == a ? b : a
+                if ok { return (m, bits) }
             }
-            if !placed { return nil }
+            bits += 1
         }
-        return (keys, values)
     }
 
     /// The candidate with the best score; the first one on a tie.

@@ -306,7 +306,10 @@ public final class AhoCorasick: @unchecked Sendable {
             w.skips[i] = i == 0 ? 0 : w.starts[i - 1] + length
         }
         steps.removeAll()
-        let out = steps.tail(room: k * w.region)
+        // Four walks keep their steps in one list after the regions (one pointer instead of four
+        // keeps the loop's variables in registers; every step may report, so it has room for the
+        // four), each step tagged with its walk, and move them to their regions afterwards.
+        let out = steps.tail(room: k == 4 ? 8 * w.region : k * w.region)
         /// One step from row `r` on byte class `c`, keeping it at `p` if it reports.
         @inline(__always) func step(_ r: inout Int, _ c: UInt8, _ p: inout UnsafeMutablePointer<Int64>, _ end: Int) {
             let e = nx[r &+ Int(c)]
@@ -319,17 +322,29 @@ public final class AhoCorasick: @unchecked Sendable {
         let cls = classes.baseAddress!
         switch k {
         case 4:
-            let d1 = w.starts[1], d2 = w.starts[2], d3 = w.starts[3]
-            var p0 = out, p1 = out + w.region, p2 = out + 2 * w.region, p3 = out + 3 * w.region
+            let t1 = t + w.starts[1], t2 = t + w.starts[2], t3 = t + w.starts[3]
+            let shared = out + 4 * w.region
+            var p = shared
             var r0 = 0, r1 = 0, r2 = 0, r3 = 0
-            for j in 0..<length {
-                step(&r0, cls[Int(t[j])], &p0, j &+ 1)
-                step(&r1, cls[Int(t[j &+ d1])], &p1, j &+ 1)
-                step(&r2, cls[Int(t[j &+ d2])], &p2, j &+ 1)
-                step(&r3, cls[Int(t[j &+ d3])], &p3, j &+ 1)
+            var j = 0
+            while j < length {
+                let end = j &+ 1
+                step(&r0, cls[Int(t[j])], &p, end)
+                step(&r1, cls[Int(t1[j])], &p, end | 1 &<< 56)
+                step(&r2, cls[Int(t2[j])], &p, end | 2 &<< 56)
+                step(&r3, cls[Int(t3[j])], &p, end | 3 &<< 56)
+                j = end
             }
-            w.counts = SIMD4(out.distance(to: p0), (out + w.region).distance(to: p1), (out + 2 * w.region).distance(to: p2),
-                             (out + 3 * w.region).distance(to: p3))
+            // Each walk's steps to its region, in order, without the tag.
+            var counts = SIMD4<Int>()
+            var x = shared
+            while x < p {
+                let walk = Int(x.pointee &>> 56)
+                out[walk &* w.region &+ counts[walk]] = x.pointee & (1 &<< 56 &- 1)
+                counts[walk] &+= 1
+                x += 1
+            }
+            w.counts = counts
         case 2:
             let d1 = w.starts[1]
             var p0 = out, p1 = out + w.region

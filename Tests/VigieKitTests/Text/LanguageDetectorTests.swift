@@ -37,6 +37,20 @@ struct LanguageDetectorTests {
         return best
     }
 
+    /// The perfect hash gives every function word its languages, and nothing to words that are
+    /// not one (prefixes, longer words, the empty key).
+    @Test func tableHoldsExactlyTheFunctionWords() {
+        let t = LanguageDetector.tables
+        for (i, lang) in LanguageDetector.languages.enumerated() {
+            for w in LanguageDetector.words[lang]! {
+                #expect(t.languages(of: LanguageDetector.pack(Array(w.utf8))) & (1 << UInt8(i)) != 0, "\(w) \(lang)")
+            }
+        }
+        for w in ["", "xyz", "pourquoi", "lez", "thez", "comman", "toujourss", "bonjou"] {
+            #expect(t.languages(of: w.count > 8 ? 0 : LanguageDetector.pack(Array(w.utf8))) == 0, "\(w)")
+        }
+    }
+
     static func detect(_ text: String, _ candidates: [String]) -> String {
         let n = Normalizer()
         var out = NormalizedText()
