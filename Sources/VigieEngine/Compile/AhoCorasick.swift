@@ -8,10 +8,12 @@ import VigieLanguage
 /// Every text atom of every rule is one pattern; one pass over a comment's normalized bytes
 /// reports every occurrence of every pattern. Two layouts:
 /// - **dense** (the usual case): a full DFA over byte classes — bytes that occur in no pattern
-///   share one class — so each input byte costs one table load. A state's row is padded to a
-///   power of two, so a target state becomes its row with a shift; entries are two bytes when
-///   there are fewer than 32,768 states (half the cache a four-byte table needs, and a row of
-///   up to 32 classes is one cache line), else four;
+///   share one class — so each input byte costs one table load. The table is kept by class
+///   (column-major): a byte's class is read as the offset of its column, so the next entry is
+///   at that offset plus the current state, with no multiply or shift; states are numbered
+///   breadth first, so the root and the shallow states most bytes go through are the first
+///   entries of every column, a few cache lines in all. Entries are two bytes when there are
+///   fewer than 32,768 states (half the cache a four-byte table needs), else four;
 /// - **sparse**, when the dense table would exceed ``denseLimit`` entries (lists of hundreds of
 ///   thousands of terms): a trie with sibling lists and failure links, a few loads per byte, in
 ///   memory proportional to the total length of the patterns.
@@ -29,11 +31,14 @@ public final class AhoCorasick: @unchecked Sendable {
     /// Each byte's class (0: in no pattern).
     package let classes: UnsafeBufferPointer<UInt8>
     package let classCount: Int
-    /// Rows of the dense table are `1 << shift` entries wide.
+    /// Rows are `1 << shift` entries wide while the dense table is built (``denseLimit`` is
+    /// counted in those).
     package let shift: Int
     /// Dense transitions, both empty in sparse mode and one of them otherwise:
-    /// `table[(state << shift) + class]` is the target state, with the top bit set when the
+    /// `table[classOffsets[byte] + state]` is the target state, with the top bit set when the
     /// target reports — one load per byte tells both where to go and whether anything ends there.
+    /// Dense only: each byte's class times the number of states (where its column starts).
+    package let classOffsets: UnsafeBufferPointer<Int32>
     package let table16: UnsafeBufferPointer<UInt16>
     package let table32: UnsafeBufferPointer<UInt32>
     /// Sparse trie: per state its first child and next sibling, and the class of its edge.
@@ -190,12 +195,18 @@ public final class AhoCorasick: @unchecked Sendable {
                     }
                 }
             }
+            // By class: column `c` holds every state's target on class `c`.
+            var columns = [UInt32](repeating: 0, count: states * n)
+            for st in 0..<states {
+                for c in 0..<n { columns[c * states + st] = table[st << shift + c] }
+            }
+            classOffsets = AhoCorasick.owned(classOf.map { Int32(Int($0) * states) })
             if states < 0x8000 {
-                table16 = AhoCorasick.owned(table.map { UInt16(truncatingIfNeeded: $0 >> 16) & 0x8000 | UInt16(truncatingIfNeeded: $0 & 0x7FFF) })
+                table16 = AhoCorasick.owned(columns.map { UInt16(truncatingIfNeeded: $0 >> 16) & 0x8000 | UInt16(truncatingIfNeeded: $0 & 0x7FFF) })
                 table32 = AhoCorasick.owned([])
             } else {
                 table16 = AhoCorasick.owned([])
-                table32 = AhoCorasick.owned(table)
+                table32 = AhoCorasick.owned(columns)
             }
             self.fail = newFail
             self.output = newOutput
@@ -211,6 +222,7 @@ public final class AhoCorasick: @unchecked Sendable {
             self.reports = reports
             self.table16 = AhoCorasick.owned([])
             self.table32 = AhoCorasick.owned([])
+            self.classOffsets = AhoCorasick.owned([])
             self.firstChild = firstChild
             self.sibling = sibling
             self.label = label
@@ -218,7 +230,8 @@ public final class AhoCorasick: @unchecked Sendable {
     }
 
     deinit {
-        for p in [UnsafeRawPointer(classes.baseAddress), UnsafeRawPointer(table16.baseAddress), UnsafeRawPointer(table32.baseAddress)] {
+        for p in [UnsafeRawPointer(classes.baseAddress), UnsafeRawPointer(table16.baseAddress), UnsafeRawPointer(table32.baseAddress),
+                  UnsafeRawPointer(classOffsets.baseAddress)] {
             p.map { UnsafeMutableRawPointer(mutating: $0).deallocate() }
         }
     }
@@ -242,12 +255,12 @@ public final class AhoCorasick: @unchecked Sendable {
         guard text.count <= AhoCorasick.walkLimit else {
             // Long texts: one walk reporting as it goes (the kept steps would take 8 bytes per byte).
             func walkAll<E: DenseEntry>(_ nx: UnsafeBufferPointer<E>) {
-                let cls = classes
-                var row = 0
+                let offsets = classOffsets
+                var state = 0
                 for i in 0..<text.count {
-                    let e = nx[row &+ Int(cls[Int(text[i])])]
-                    row = Int(truncatingIfNeeded: e & ~E.reportBit) &<< shift
-                    if e & E.reportBit != 0 { emit(row &>> shift, i &+ 1, report) }
+                    let e = nx[Int(offsets[Int(text[i])]) &+ state]
+                    state = Int(truncatingIfNeeded: e & ~E.reportBit)
+                    if e & E.reportBit != 0 { emit(state, i &+ 1, report) }
                 }
             }
             if table16.isEmpty { walkAll(table32) } else { walkAll(table16) }
@@ -272,8 +285,8 @@ public final class AhoCorasick: @unchecked Sendable {
     }
 
     /// The dense walk over `text` (at most ``walkLimit`` bytes): keeps in `steps`, for every
-    /// step that lands where a pattern ends, the target's row and the end offset from the
-    /// walk's start (`row << 16 | end`). Only for the dense layout.
+    /// step that lands where a pattern ends, the target state and the end offset from the
+    /// walk's start (`state << 16 | end`). Only for the dense layout.
     ///
     /// Each step's load depends on the one before, so one walk waits on memory at every byte.
     /// Up to four walks over consecutive pieces of the text interleave and wait together; each
@@ -294,7 +307,6 @@ public final class AhoCorasick: @unchecked Sendable {
         let n = text.count
         var w = Walks()
         guard n > 0, let t = text.baseAddress, let nx = table.baseAddress else { return w }
-        let shift = self.shift
         let overlap = max(0, maxLength - 1)
         // Four walks when the overlap is small next to the pieces, else two, else one.
         let k = n >= 128 && n >= 8 * overlap ? 4 : n >= 64 && n / 2 > overlap ? 2 : 1
@@ -310,16 +322,16 @@ public final class AhoCorasick: @unchecked Sendable {
         // keeps the loop's variables in registers; every step may report, so it has room for the
         // four), each step tagged with its walk, and move them to their regions afterwards.
         let out = steps.tail(room: k == 4 ? 8 * w.region : k * w.region)
-        /// One step from row `r` on byte class `c`, keeping it at `p` if it reports.
-        @inline(__always) func step(_ r: inout Int, _ c: UInt8, _ p: inout UnsafeMutablePointer<Int64>, _ end: Int) {
-            let e = nx[r &+ Int(c)]
-            r = Int(truncatingIfNeeded: e & ~E.reportBit) &<< shift
+        /// One step from state `r` on the byte whose column starts at `c`, keeping it at `p` if it reports.
+        @inline(__always) func step(_ r: inout Int, _ c: Int32, _ p: inout UnsafeMutablePointer<Int64>, _ end: Int) {
+            let e = nx[Int(c) &+ r]
+            r = Int(truncatingIfNeeded: e & ~E.reportBit)
             if e & E.reportBit != 0 {
                 p.pointee = Int64(r) &<< 16 | Int64(end)
                 p += 1
             }
         }
-        let cls = classes.baseAddress!
+        let cls = classOffsets.baseAddress!
         switch k {
         case 4:
             let t1 = t + w.starts[1], t2 = t + w.starts[2], t3 = t + w.starts[3]
@@ -371,7 +383,7 @@ public final class AhoCorasick: @unchecked Sendable {
             for k in 0..<w.counts[i] {
                 let x = steps[base &+ k]
                 let end = start &+ Int(x & 0xFFFF)
-                if end > skip { emit(Int(x &>> 16) &>> shift, end, report) }
+                if end > skip { emit(Int(x &>> 16), end, report) }
             }
         }
     }

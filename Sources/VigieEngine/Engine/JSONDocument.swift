@@ -470,16 +470,20 @@ private struct Parsing {
         let s = i
         var escaped = false
         // Eight bytes at a time while none is a quote, a backslash or a control character.
-        let raw = UnsafeRawBufferPointer(bytes)
-        while i + 8 <= raw.count {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let m = Parsing.attention(w)
-            if m != 0 {
-                // Straight to the first byte that needs a look.
-                i += m.trailingZeroBitCount >> 3
-                break
+        // (The index in a local: stored back to `self` at every step, it would cost a store each.)
+        if let base = UnsafeRawPointer(bytes.baseAddress) {
+            var k = i
+            let last = bytes.count &- 8
+            while k <= last {
+                let m = Parsing.attention(base.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+                if m != 0 {
+                    // Straight to the first byte that needs a look.
+                    k &+= m.trailingZeroBitCount &>> 3
+                    break
+                }
+                k &+= 8
             }
-            i += 8
+            i = k
         }
         while i < bytes.count {
             let c = bytes[i]
