@@ -334,18 +334,21 @@ public final class AhoCorasick: @unchecked Sendable {
         let cls = classOffsets.baseAddress!
         switch k {
         case 4:
-            let t1 = t + w.starts[1], t2 = t + w.starts[2], t3 = t + w.starts[3]
+            let d1 = w.starts[1], d2 = w.starts[2], d3 = w.starts[3]
             let shared = out + 4 * w.region
             var p = shared
             var r0 = 0, r1 = 0, r2 = 0, r3 = 0
-            var j = 0
-            while j < length {
-                let end = j &+ 1
-                step(&r0, cls[Int(t[j])], &p, end)
-                step(&r1, cls[Int(t1[j])], &p, end | 1 &<< 56)
-                step(&r2, cls[Int(t2[j])], &p, end | 2 &<< 56)
-                step(&r3, cls[Int(t3[j])], &p, end | 3 &<< 56)
-                j = end
+            // A pointer into the first walk's piece; where a step ends is worked out only when it
+            // reports (rare).
+            var q = t
+            let qEnd = t + length
+            while q < qEnd {
+                let end = t.distance(to: q) &+ 1
+                step(&r0, cls[Int(q[0])], &p, end)
+                step(&r1, cls[Int(q[d1])], &p, end | 1 &<< 56)
+                step(&r2, cls[Int(q[d2])], &p, end | 2 &<< 56)
+                step(&r3, cls[Int(q[d3])], &p, end | 3 &<< 56)
+                q += 1
             }
             // Each walk's steps to its region, in order, without the tag.
             var counts = SIMD4<Int>()
