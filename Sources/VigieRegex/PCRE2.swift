@@ -43,14 +43,23 @@ public final class Regex: @unchecked Sendable {
         public var kind: Kind = .syntax
     }
 
+    /// What cut a match attempt off.
+    public enum CutOff: Equatable, Sendable {
+        /// The match limit: PCRE2's count of backtracking steps (or its depth, heap or JIT stack).
+        case steps
+        /// The call's time limit, or a stop asked for (`vigie run` on SIGINT or SIGTERM).
+        case time
+    }
+
     /// The result of one match attempt.
     public enum MatchResult: Equatable, Sendable {
         /// A match at this byte range of the subject.
         case match(Range<Int>)
         /// No match.
         case noMatch
-        /// The match limit or the time limit was hit, or a stop was asked for: the attempt was cut off.
-        case limitExceeded
+        /// The attempt was cut off: by the match limit (backtracking steps), or by the time limit
+        /// or a stop asked for.
+        case limitExceeded(CutOff)
         /// Another PCRE2 error code.
         case error(Int32)
     }
@@ -191,7 +200,9 @@ public final class Regex: @unchecked Sendable {
         }
         switch rc {
         case PCRE2_ERROR_NOMATCH: return .noMatch
-        case PCRE2_ERROR_MATCHLIMIT, PCRE2_ERROR_DEPTHLIMIT, PCRE2_ERROR_HEAPLIMIT, PCRE2_ERROR_JIT_STACKLIMIT, PCRE2_ERROR_CALLOUT: return .limitExceeded
+        case PCRE2_ERROR_MATCHLIMIT, PCRE2_ERROR_DEPTHLIMIT, PCRE2_ERROR_HEAPLIMIT, PCRE2_ERROR_JIT_STACKLIMIT: return .limitExceeded(.steps)
+        // Only the guard callout fails a call this way: its time is up, or a stop was asked for.
+        case PCRE2_ERROR_CALLOUT: return .limitExceeded(.time)
         default: return .error(rc)
         }
     }

@@ -679,9 +679,10 @@ public final class Evaluator {
             }
             return true
         case .noMatch: return false
-        case .limitExceeded:
+        case .limitExceeded(let why):
             cutoffs += 1
-            let msg = "regex /\(regex.pattern)/ was cut off by its match limit and counts as not matched"
+            let limit = why == .steps ? "match limit" : "time limit"
+            let msg = "regex /\(regex.pattern)/ was cut off by its \(limit) and counts as not matched"
             if !warnings.contains(msg) { warn(msg) }
             t?.note = msg
             return false

@@ -99,7 +99,7 @@ struct RegexCostTests {
         let scratch = RegexScratch(timeLimitNanoseconds: 60_000_000_000)
         let short = Array((String(repeating: "a", count: 16) + "!").utf8)
         let long = short + Array(repeating: UInt8(ascii: " "), count: 100_000)
-        #expect(short.withUnsafeBufferPointer { re.firstMatch(in: $0, scratch: scratch) } == .limitExceeded)
+        #expect(short.withUnsafeBufferPointer { re.firstMatch(in: $0, scratch: scratch) } == .limitExceeded(.steps))
         #expect(long.withUnsafeBufferPointer { re.firstMatch(in: $0, scratch: scratch) } == .noMatch)
         // The old fixed limit of 1,000,000 let the short one through too.
         let old = RegexScratch(matchLimit: 1_000_000, timeLimitNanoseconds: 60_000_000_000)
@@ -116,7 +116,7 @@ struct RegexCostTests {
         let patient = RegexScratch(timeLimitNanoseconds: 60_000_000_000)
         #expect(subject.withUnsafeBufferPointer { re.firstMatch(in: $0, scratch: patient) } == .noMatch)
         let bounded = RegexScratch(timeLimitNanoseconds: 100_000)
-        #expect(subject.withUnsafeBufferPointer { re.firstMatch(in: $0, scratch: bounded) } == .limitExceeded)
+        #expect(subject.withUnsafeBufferPointer { re.firstMatch(in: $0, scratch: bounded) } == .limitExceeded(.time))
         // The limit is per call: the next call starts afresh.
         let small = Array("aaa1".utf8)
         #expect(small.withUnsafeBufferPointer { re.firstMatch(in: $0, scratch: bounded) } == .match(0..<4))
@@ -136,6 +136,20 @@ struct RegexCostTests {
         #expect((o["warnings"] as? [String] ?? []).contains { $0.contains("/(a+)+$/ was cut off") }, "\(o)")
         #expect((o["actions"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String } == ["hide"])
         #expect(runner.stats.regexLimits == 1)
+    }
+
+    /// A regex cut off by its time limit says so (it used to say "match limit" whatever the
+    /// cause): `(?:a|b){0,300}\d` never reaches the match limit from any start position, but
+    /// over 100 KB it takes tens of millions of steps, far past the few milliseconds a call gets.
+    @Test func timeCutOffSaysTimeLimit() throws {
+        let program = try compileRules("rule lent { when text matches /(?:a|b){0,300}\\d/ then flag lent }")
+        let runner = StreamRunner(program: program, options: RunOptions())
+        let line = Array(comment(String(repeating: "ab", count: 50_000), ["id": "c1"]).utf8)
+        let out = runner.process(line: line[...], number: 1)
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(out)) as? [String: Any])
+        let warnings = o["warnings"] as? [String] ?? []
+        #expect(warnings.contains { $0.contains("was cut off by its time limit") }, "\(o)")
+        #expect(!warnings.contains { $0.contains("match limit") }, "\(o)")
     }
 
     /// An AutoModerator regex with a backreference is listed as not carried over, and the rules
