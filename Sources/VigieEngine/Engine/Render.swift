@@ -89,7 +89,9 @@ extension Evaluator {
     }
 
     /// Makes comment text safe to echo in a public reply: no control or format characters
-    /// (zero-width, bidi), no line or paragraph separators, no invisible fillers, no markup characters, no working mentions (`@everyone`, `@here`,
+    /// (zero-width, bidi), no line or paragraph separators, no invisible fillers, no markup
+    /// characters (an underscore inside a word is kept: markup does not read it, and names,
+    /// ids and links need it), no working mentions (`@everyone`, `@here`,
     /// `@name`: a word joiner, U+2060, follows the `@`), and at most ``maxPlaceholderLength``
     /// characters (word joiners not counted).
     ///
@@ -97,7 +99,17 @@ extension Evaluator {
     /// `<` or `@` makes one character of the two, which must not carry the `<` or `@` through.
     package static func sanitize(_ s: String) -> String {
         var kept = String.UnicodeScalarView()
-        for u in s.unicodeScalars {
+        let scalars = Array(s.unicodeScalars)
+        /// Whether the run of `_` at `i` sits inside a word (`bob_the_builder`, `a__b`, `1_2` in
+        /// a link): markup never reads underscores there as emphasis, and dropping them would
+        /// change a name, an id or a link.
+        func insideWord(_ i: Int) -> Bool {
+            guard let before = kept.last, Evaluator.isWordScalar(before) || before == "_" else { return false }
+            var j = i
+            while j < scalars.count, scalars[j] == "_" { j += 1 }
+            return j < scalars.count && Evaluator.isWordScalar(scalars[j])
+        }
+        for (i, u) in scalars.enumerated() {
             let category = u.properties.generalCategory
             // Controls (line breaks among them), format characters (zero-width, bidi), the
             // Unicode line and paragraph separators, and the invisible fillers (default
@@ -107,6 +119,7 @@ extension Evaluator {
                 || u.properties.isDefaultIgnorableCodePoint
             { continue }
             switch u {
+            case "_" where insideWord(i): kept.append(u)
             case "<", ">", "`", "*", "_", "~", "|", "[", "]": continue
             case "@":
                 kept.append(u)
@@ -121,6 +134,16 @@ extension Evaluator {
             if count > maxPlaceholderLength { return String(safe[..<i]) + "…" }
         }
         return safe
+    }
+}
+
+extension Evaluator {
+    /// A letter or a decimal digit (not a mark: a combining mark after `_` must not carry it).
+    package static func isWordScalar(_ u: Unicode.Scalar) -> Bool {
+        switch u.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .decimalNumber: return true
+        default: return false
+        }
     }
 }
 

@@ -92,6 +92,22 @@ extension RegressionTests {
         }
     }
 
+    /// Underscores inside a word are kept, so a name, an id or a link comes out as written
+    /// (they were all dropped: `bob_the_builder` became `bobthebuilder`); at a word's edge they
+    /// are markup and still go.
+    @Test(arguments: [
+        ("bob_the_builder", "bob_the_builder"),
+        ("https://ex.com/a_b__c?x=1_2", "https://ex.com/a_b__c?x=1_2"),
+        ("c_1_2", "c_1_2"),
+        ("_em_ and __strong__", "em and strong"),
+        ("word_ _word", "word word"),
+        ("a_\u{301}b", "a\u{301}b"),
+        ("été_été", "été_été"),
+    ])
+    func underscoresInsideWordsAreKept(_ c: (String, String)) {
+        #expect(Evaluator.sanitize(c.0) == c.1)
+    }
+
     /// Word joiners after `@` do not count toward the 80 characters of a placeholder.
     @Test func sanitizedLengthCountsWhatIsShown() {
         let s = Evaluator.sanitize(String(repeating: "@a", count: 100))
