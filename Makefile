@@ -6,8 +6,9 @@ example: release
 	.build/release/vigie run --rules Rules --input examples/shop/comments.jsonl --stats
 
 # Run the whole test suite: the unit and rule-pack tests, schemathesis against `vigie serve`, the
-# Spark integration, then the same Swift tests under AddressSanitizer and ThreadSanitizer, then each
-# fuzz target for FUZZ_SECONDS. This is what CI runs.
+# Spark integration, then the Swift tests that can show a memory error under AddressSanitizer and
+# those that run on several threads under ThreadSanitizer, then each fuzz target for FUZZ_SECONDS.
+# This is what CI runs.
 test: unit serve-check spark-test sanitize fuzz
 
 # The quick part: Swift tests, every rule pack's own tests and the example shop's, formatting and
@@ -68,23 +69,62 @@ serve-check: build
 bench-serve: release
 	./scripts/bench-serve.sh
 
-# Run each libFuzzer target of Fuzz/ for FUZZ_SECONDS (builds VigieKit with -sanitize=fuzzer,address).
+# Run each libFuzzer target of Fuzz/ for FUZZ_SECONDS (builds VigieKit with -sanitize=fuzzer,address),
+# as many targets at a time as there are cores (each libFuzzer process uses one; FUZZ_JOBS overrides).
 # A fixed seed makes a CI run repeatable; `make fuzz FUZZ_SEED=0` lets libFuzzer pick one.
 FUZZ_SECONDS ?= 20
 FUZZ_SEED ?= 1
+FUZZ_JOBS ?= $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 1)
 fuzz:
-	./scripts/fuzz.sh --time $(FUZZ_SECONDS) --seed $(FUZZ_SEED)
+	./scripts/fuzz.sh --time $(FUZZ_SECONDS) --seed $(FUZZ_SEED) --jobs $(FUZZ_JOBS)
 
-# The test suite under AddressSanitizer, then ThreadSanitizer, each in its own build folder. The
-# suites of `vigie serve` and its delivery (timed HTTP exchanges with a live server) run in `unit`
-# only: under a sanitizer on a 2-core CI machine their timeouts fire before the server answers.
-SANITIZE_SKIP ?= ServeTests|ServeProcessTests|DeliveryTests|OpenAPITests
+# Swift tests under AddressSanitizer, then ThreadSanitizer, each in its own build folder. `unit`
+# runs every test without a sanitizer; each sanitizer runs only the tests in which it can find
+# something, named by file or folder of Tests/VigieKitTests (scripts/test-filter.sh turns them into
+# a `--filter`: every suite and @Test function declared there, new ones included). The CLI tests
+# run the instrumented `vigie` of the same build folder.
+#
+# Under ASan, the code that handles raw bytes and unsafe buffers:
+#   Text/                         the normalizer (byte-wise letter runs, folding tables), text
+#                                 context, word variants, Hunspell's C library, language detection
+#   Regex/                        PCRE2 (C) with its scratch and limits; stopping a slow regex
+#   Engine/                       Aho-Corasick tables, the JSON reader, the evaluator, the compiler,
+#                                 state, field maps, the stream runner, arrival times, regressions
+#   Core/JSONWriterTests.swift    the byte-level JSON writer
+#   Language/ParserTests.swift    the lexer and parser on bytes (CRLF, byte order marks, columns)
+#   Import/ImportHostileTests.swift  libyaml (C) on hostile YAML: depth, alias bombs, many keys
+#   CLI/ReliabilityTests.swift    random streams of bad lines cut anywhere, through the runner
+#   CLI/ReloadTests.swift         rules swapped under a running stream
+#   CLI/HostileFilesTests.swift   hostile rule, list and input files through the instrumented binary
+#   CLI/ProcessFaultTests.swift   signals, closed pipes and full devices while the binary runs
+# Not under ASan, in `unit` only: what renders, formats or compares text and exit codes over code
+# the tests above already drive (Lint/, Format/, Report/, RuleTests/, Import/ImportTests,
+# Language/CheckerTests, Language/FirstHourDiagnosticsTests, Language/GrammarDriftTests,
+# Core/ActionTableTests, CLI/CLITests, CLI/FirstHour*, CLI/EditorSupportTests), and Serve/ and
+# Delivery/ (below).
+ASAN_TESTS ?= Text Regex Engine Core/JSONWriterTests.swift Language/ParserTests.swift \
+	Import/ImportHostileTests.swift CLI/ReliabilityTests.swift CLI/ReloadTests.swift \
+	CLI/HostileFilesTests.swift CLI/ProcessFaultTests.swift
+#
+# Under TSan, what runs on several threads:
+#   CLI/ReliabilityTests.swift    the stream runner with one and four workers, any batch size
+#   CLI/ReloadTests.swift         new rules taking over between batches, with one and four workers
+#   CLI/ProcessFaultTests.swift   SIGINT, SIGTERM, SIGHUP reloads and --watch while --jobs 4 works
+#   Engine/StateTests.swift       windows, cooldowns and saved state with several workers
+#   Engine/ArrivalTimeTests.swift the reader thread stamping arrival times, --jobs 1 and 3
+#   Regex/                        RegexStop: a signal cutting regexes off on other workers
+# The serve and delivery suites (timed HTTP exchanges with a live server) run in `unit` only: under
+# a sanitizer on a 2-core CI machine their timeouts fire before the server answers.
+TSAN_TESTS ?= CLI/ReliabilityTests.swift CLI/ReloadTests.swift CLI/ProcessFaultTests.swift \
+	Engine/StateTests.swift Engine/ArrivalTimeTests.swift Regex
 sanitize:
 	./scripts/bootstrap.sh
 	ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no swift build --build-tests --sanitize=address --scratch-path .build-asan
-	ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no swift test --skip-build --sanitize=address --scratch-path .build-asan --skip '$(SANITIZE_SKIP)'
+	filter=$$(./scripts/test-filter.sh $(ASAN_TESTS)) && ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no \
+		swift test --skip-build --sanitize=address --scratch-path .build-asan --filter "$$filter"
 	SWIFT_BACKTRACE=enable=no swift build --build-tests --sanitize=thread --scratch-path .build-tsan
-	SWIFT_BACKTRACE=enable=no swift test --skip-build --sanitize=thread --scratch-path .build-tsan --skip '$(SANITIZE_SKIP)'
+	filter=$$(./scripts/test-filter.sh $(TSAN_TESTS)) && SWIFT_BACKTRACE=enable=no \
+		swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "$$filter"
 
 # A million lines, a tenth of them bad, through the release binary: lost, reordered, crashes, memory.
 reliability:

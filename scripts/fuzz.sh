@@ -5,6 +5,8 @@
 #   scripts/fuzz.sh --time 600 json    one target, ten minutes
 #   scripts/fuzz.sh --build-only       build, do not run
 #   scripts/fuzz.sh --seed 1           a fixed random seed (0, the default, lets libFuzzer pick)
+#   scripts/fuzz.sh --jobs 2           run two targets at a time (each one process, one core;
+#                                      the default is the number of cores)
 #
 # SwiftPM cannot build a libFuzzer executable, so this builds the library targets (and their
 # dependencies) with SwiftPM, instrumented (`-sanitize=fuzzer` plus AddressSanitizer), in
@@ -22,13 +24,15 @@ cd "$(dirname "$0")/.."
 seconds=60
 seed=0
 build_only=0
+jobs=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 1)
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --time) seconds="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
+    --jobs) jobs="$2"; shift 2 ;;
     --build-only) build_only=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -56,29 +60,44 @@ objects=()
 while IFS= read -r o; do objects+=("$o"); done < <(find "$spm/release/" -path '*/Vigie*.build/*.o' -o -path '*/Yams.build/*.o' -o -path '*/CYaml.build/*.o' | sort)
 yaml_include=$(find "$spm/checkouts" -path '*/CYaml/include' -type d | head -1)
 
-status=0
+# Link every target first, then run them, `jobs` at a time: each libFuzzer process is
+# single-threaded, so on a machine with N cores N targets run side by side, each for `seconds`.
 for t in "${targets[@]}"; do
   src="Fuzz/$t.swift"
   [ -f "$src" ] || { echo "fuzz: no target $src" >&2; exit 2; }
-  bin="$out/fuzz-$t"
   swiftc -parse-as-library -sanitize=fuzzer,address -O -g -suppress-warnings \
     -I "$spm/release/Modules" -I Sources/CPCRE2 -I Sources/CHunspell ${yaml_include:+-I "$yaml_include"} \
-    "$src" "${objects[@]}" -lpcre2-8 $(pkg-config --libs hunspell) -o "$bin" 2> >(grep -v 'ld.gold: warning: Cannot export local symbol' >&2)
-  [ "$build_only" = 1 ] && continue
+    "$src" "${objects[@]}" -lpcre2-8 $(pkg-config --libs hunspell) -o "$out/fuzz-$t" 2> >(grep -v 'ld.gold: warning: Cannot export local symbol' >&2)
+done
+[ "$build_only" = 1 ] && exit 0
+
+# Runs one target; its summary goes to $out/<target>.result, its status is the target's.
+fuzz_one() {
+  local t="$1" bin="$out/fuzz-$1" log="$out/$1.log" dict=()
   mkdir -p "$out/corpus/$t"
-  dict=()
   [ -f "Fuzz/$t.dict" ] && dict=(-dict="Fuzz/$t.dict")
-  echo "fuzz: $t for ${seconds} s" >&2
-  log="$out/$t.log"
   if "$bin" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -seed="$seed" -artifact_prefix="$out/crashes/$t-" "${dict[@]}" "$out/corpus/$t" "Fuzz/corpus/$t" >"$log" 2>&1; then
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo '?')
-    echo "fuzz: $t ok: $runs inputs, coverage $cov edges, corpus $(ls "$out/corpus/$t" | wc -l) files" >&2
+    echo "fuzz: $t ok: $runs inputs, coverage $cov edges, corpus $(ls "$out/corpus/$t" | wc -l) files" >"$out/$t.result"
   else
-    status=1
-    echo "fuzz: $t FAILED — see $log and $out/crashes/" >&2
-    grep -E 'ERROR|Fatal error|Precondition failed|SUMMARY|Test unit written' "$log" | head -20 >&2 || true
+    { echo "fuzz: $t FAILED — see $log and $out/crashes/"
+      grep -E 'ERROR|Fatal error|Precondition failed|SUMMARY|Test unit written' "$log" | head -20 || true; } >"$out/$t.result"
+    return 1
   fi
+}
+
+status=0
+for t in "${targets[@]}"; do rm -f "$out/$t.result"; done
+for t in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  echo "fuzz: $t for ${seconds} s" >&2
+  fuzz_one "$t" &
+done
+wait || true
+for t in "${targets[@]}"; do
+  if [ -f "$out/$t.result" ]; then cat "$out/$t.result" >&2; else echo "fuzz: $t FAILED — no result, see $out/$t.log" >&2; fi
+  grep -q "^fuzz: $t ok:" "$out/$t.result" 2>/dev/null || status=1
 done
 exit $status
