@@ -726,6 +726,18 @@ private struct Builder {
         return other == 0 ? 8 : other.trailingZeroBitCount &>> 3
     }
 
+    /// The eight bytes at `p`, lower-cased (`x`: valid for the leading letters only), how many
+    /// leading ASCII letters they have, and how many of those come before the first that
+    /// repeats the letter before it (`previous` for the first; none with `repeatsOn` off):
+    /// those can be written at once.
+    @inline(__always) package static func block(_ p: UnsafePointer<UInt8>, after previous: UInt8, repeatsOn: Bool) -> (x: UInt64, letters: Int, bulk: Int) {
+        let w = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+        let letters = leadingLetters(w)
+        let x = w | 0x2020_2020_2020_2020
+        let repeats = repeatsOn ? zeroBytes(x ^ (x &<< 8 | UInt64(previous))) : 0
+        return (x, letters, repeats == 0 ? letters : min(letters, repeats.trailingZeroBitCount &>> 3))
+    }
+
     /// Writes the eight lower-cased bytes `x`, read at `k` in the input, at `n`: one store for
     /// the bytes, one for their runs (1 each) and, with `origin`, two vector stores for the
     /// origins. Bytes past the letters are written too and overwritten later (`count` says what
@@ -794,12 +806,8 @@ private struct Builder {
                 guard i &+ 8 <= end, n &+ 8 <= capacity else {
                     return leaveOpen(input, word: wordStart, at: i, first: first, n: n)
                 }
-                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                let letters = Builder.leadingLetters(w)
+                let (x, letters, bulk) = Builder.block(base + i, after: previous, repeatsOn: repeatsOn)
                 if letters > 0 {
-                    let x = w | 0x2020_2020_2020_2020
-                    let repeats = repeatsOn ? zeroBytes(x ^ (x &<< 8 | UInt64(previous))) : 0
-                    let bulk = repeats == 0 ? letters : min(letters, repeats.trailingZeroBitCount &>> 3)
                     if bulk > 0 {
                         Builder.storeLetters(x, at: n, from: i, bytes, runs, origins ? origin : nil, originEnd)
                         previous = UInt8(truncatingIfNeeded: x &>> UInt64((bulk &- 1) &* 8))
@@ -818,11 +826,11 @@ private struct Builder {
                 c = base[i]
                 guard c &- 0xC2 < 4, i &+ 1 < end, base[i &+ 1] & 0xC0 == 0x80 else { break }
                 // U+0080–U+017F: a letter that folds to one ASCII letter goes on the word.
-                let x = Int(c & 0x1F) &<< 6 | Int(base[i &+ 1] & 0x3F)
-                let f = latin[x &- 0x80]
+                let scalar = Int(c & 0x1F) &<< 6 | Int(base[i &+ 1] & 0x3F)
+                let f = latin[scalar &- 0x80]
                 if f == 0 { return leaveOpen(input, word: wordStart, at: i, first: first, n: n) }
                 if scoring {
-                    let d = tables.accents[x &- 0x80]
+                    let d = tables.accents[scalar &- 0x80]
                     score.fr &+= Int(d & 0xF)
                     score.es &+= Int(d &>> 4)
                 }
@@ -931,14 +939,10 @@ private struct Builder {
             // it). Bytes past the letters are written too and overwritten later (`count` says
             // what is valid), so there must be room for all eight.
             if wide, lowerCase, k &+ 8 <= end, n &+ 8 <= capacity {
-                let w = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
-                let letters = Builder.leadingLetters(w)
+                // The letters before the first one that repeats its neighbour go in bulk; that
+                // one goes through the byte-by-byte step below, which collapses it.
+                let (x, letters, bulk) = Builder.block(base + k, after: previous, repeatsOn: repeatsOn)
                 if letters > 0 {
-                    let x = w | 0x2020_2020_2020_2020
-                    let repeats = repeatsOn ? zeroBytes(x ^ (x &<< 8 | UInt64(previous))) : 0
-                    // The letters before the first one that repeats its neighbour go in bulk; that
-                    // one goes through the byte-by-byte step below, which collapses it.
-                    let bulk = repeats == 0 ? letters : min(letters, repeats.trailingZeroBitCount &>> 3)
                     if bulk > 0 {
                         keyBytes(x, bulk, at: n)
                         Builder.storeLetters(x, at: n, from: k, bytes, runs, origins ? origin : nil, originEnd)
