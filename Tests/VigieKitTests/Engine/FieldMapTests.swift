@@ -23,7 +23,7 @@ struct FieldMapTests {
 
     /// Platform, the first author's name as the reply greets them, the link the reply gives.
     static let platforms: [(name: String, author: String, link: String)] = [
-        ("facebook", "Julie Martin", "https://www.facebook.com/shop/posts/1234567890?commentid=111"),
+        ("facebook", "Julie Martin", "https://www.facebook.com/shop/posts/1234567890?comment_id=111"),
         ("youtube", "Max Dupont", "no link"),
         ("reddit", "LampFan42", "/r/lampes/comments/1b2c3d/refund/k1a2b3/"),
         ("discourse", "ana", "no link"),
