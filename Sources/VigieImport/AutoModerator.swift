@@ -90,6 +90,13 @@ package enum SampleValue: Sendable, Equatable {
 ///   kept as a comment in the output;
 /// * the output is checked: it compiles, and is formatted like `vigie fmt` would.
 public enum AutoModeratorImporter {
+    /// A line of the configuration as comment lines of the output: `#   ` before each piece, cut
+    /// at every line break a rule file knows (`\r\n` is one `Character` that `split` on `"\n"`
+    /// does not cut, and `\r` alone ends a line too), so no piece can leave the comment.
+    static func commentedOut(_ line: some StringProtocol) -> [String] {
+        line.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { "#   " + $0 }
+    }
+
     /// Imports the configuration text `yaml`; `path` names it in the report and the output.
     ///
     /// Throws, before building anything, when the configuration is past one of `limits` (nested
@@ -122,7 +129,7 @@ public enum AutoModeratorImporter {
         for section in AutoModeratorConfig.sections(yaml) {
             guard let p = problems.first(where: { $0.kind == .yaml && $0.line >= section.firstLine && $0.line <= section.lastLine }) else { continue }
             var lines = ["# Not imported, \(configName):\(section.firstLine) (section \(section.number)): \(p.message)."]
-            for l in section.lines { lines.append("#   " + l) }
+            for l in section.lines { lines += AutoModeratorImporter.commentedOut(l) }
             while lines.count > 1, lines[1].trimmingCharacters(in: .whitespaces) == "#" { lines.remove(at: 1) }
             while let last = lines.last, last.trimmingCharacters(in: .whitespaces) == "#" { lines.removeLast() }
             blocks.append((section.number, lines.joined(separator: "\n") + "\n"))

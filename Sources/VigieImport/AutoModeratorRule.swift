@@ -869,7 +869,7 @@ package struct RuleTranslator {
             for n in rule.firstLine...rule.lastLine {
                 var l = file.lineText(n)
                 if n == rule.firstLine, rule.section > 1 { l = String(l.dropFirst(3)) }
-                lines.append("#   " + l)
+                lines += AutoModeratorImporter.commentedOut(l)
             }
             while let last = lines.last, last.trimmingCharacters(in: .whitespaces) == "#" { lines.removeLast() }
             while lines.count > 1, lines[1].trimmingCharacters(in: .whitespaces) == "#" { lines.remove(at: 1) }

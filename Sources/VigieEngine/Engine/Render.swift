@@ -131,7 +131,12 @@ extension Evaluator {
         var count = 0
         for i in safe.indices where safe[i] != "\u{2060}" {
             count += 1
-            if count > maxPlaceholderLength { return String(safe[..<i]) + "…" }
+            if count > maxPlaceholderLength {
+                // Underscores kept inside a word would end it, before the `…`: markup again.
+                var cut = String(safe[..<i])
+                while cut.unicodeScalars.last == "_" { cut.unicodeScalars.removeLast() }
+                return cut + "…"
+            }
         }
         return safe
     }

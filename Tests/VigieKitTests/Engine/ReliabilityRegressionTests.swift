@@ -108,6 +108,13 @@ extension RegressionTests {
         #expect(Evaluator.sanitize(c.0) == c.1)
     }
 
+    /// Fuzz target `template` (make test, fresh clone): a value cut at 80 characters right after
+    /// an underscore kept inside a word left it at the end, before the `…`.
+    @Test func aCutDoesNotEndOnAnUnderscore() {
+        let s = Evaluator.sanitize(String(repeating: "a", count: 79) + "_b")
+        #expect(s == String(repeating: "a", count: 79) + "…")
+    }
+
     /// Word joiners after `@` do not count toward the 80 characters of a placeholder.
     @Test func sanitizedLengthCountsWhatIsShown() {
         let s = Evaluator.sanitize(String(repeating: "@a", count: 100))

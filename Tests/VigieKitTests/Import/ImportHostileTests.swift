@@ -62,6 +62,18 @@ import Testing
         return lines.joined(separator: "\n") + "\nbody: *i\naction: remove\n"
     }()
 
+    /// Fuzz target `automoderator` (make test, fresh clone): a section that is not valid YAML is
+    /// kept as comment lines, and a `\r\n` inside it (one `Character`, which splitting on `"\n"`
+    /// does not cut) let the line after it out of the comment, so the output did not parse.
+    @Test(arguments: ["\r\n", "\r", "\u{2028}"])
+    func lineBreaksInAnInvalidSectionStayCommented(_ br: String) throws {
+        let yaml = "body: [a\n--" + br + "title+body (starts-with): [urgent]\naction: report\n---\nbody: [welcome]\naction: remove\n"
+        let result = try AutoModeratorImporter.translate(yaml: yaml, path: "crlf.yaml")
+        let (_, errors) = Parser.parse(SourceFile(path: "crlf.vigie", text: result.source))
+        #expect(!errors.contains { $0.severity == .error }, "\(DiagnosticRenderer.text(errors))\n\(result.source)")
+        #expect(result.source.contains("#   title+body (starts-with): [urgent]"), "\(result.source)")
+    }
+
     @Test func aliasBombIsRefusedBeforeItIsExpanded() throws {
         // Grew past 10 GB before this limit. Each list of line k expands to 1 + 9 × (list of
         // line k−1) nodes: line 7's list is the first to pass 1,000,000 with the lines before it.
