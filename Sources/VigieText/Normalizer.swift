@@ -1103,7 +1103,7 @@ private struct Builder {
             if hasLeet {
                 scoreWord(tokenStart, count, 1)
             } else if count &- tokenStart > 0 {
-                score(tables.languages(of: count &- tokenStart <= 8 ? wordKey : 0), 1)
+                score.add(tables.languages(of: count &- tokenStart <= 8 ? wordKey : 0), 1)
             }
         }
         let isSingle = spacingOn && count == tokenStart + 1 && scalars == 1 && Builder.isLetter(bytes[tokenStart])
@@ -1146,13 +1146,9 @@ private struct Builder {
     /// nothing). Reads eight bytes from `s` (the room has eight to spare) and masks the rest.
     @inline(__always) package mutating func scoreWord(_ s: Int, _ e: Int, _ sign: Int) {
         guard e > s else { return }
-        score(tables.languages(of: Builder.key(bytes, s, e)), sign)
+        score.add(tables.languages(of: Builder.key(bytes, s, e)), sign)
     }
 
-    /// Adds (or takes back) one word's languages: a function word counts 2.
-    @inline(__always) package mutating func score(_ langs: UInt8, _ sign: Int) {
-        score.add(langs, sign)
-    }
 }
 
 /// The high bit of each zero byte of the eight in `x`, exact for the lowest one (higher ones

@@ -31,9 +31,6 @@ public final class AhoCorasick: @unchecked Sendable {
     /// Each byte's class (0: in no pattern).
     package let classes: UnsafeBufferPointer<UInt8>
     package let classCount: Int
-    /// Rows are `1 << shift` entries wide while the dense table is built (``denseLimit`` is
-    /// counted in those).
-    package let shift: Int
     /// Dense transitions, both empty in sparse mode and one of them otherwise:
     /// `table[classOffsets[byte] + state]` is the target state, with the top bit set when the
     /// target reports — one load per byte tells both where to go and whether anything ends there.
@@ -77,9 +74,9 @@ public final class AhoCorasick: @unchecked Sendable {
         }
         self.classes = AhoCorasick.owned(classOf)
         self.classCount = n
+        // Rows of a power of two while the dense table is built (``denseLimit`` counts those).
         var shift = 0
         while 1 << shift < n { shift += 1 }
-        self.shift = shift
         patternLengths = patterns.map { Int32($0.count) }
         maxLength = Int(patternLengths.max() ?? 0)
 
